@@ -1,0 +1,18 @@
+import { createUIMessageStreamResponse } from 'ai';
+import { getRun } from 'workflow/api';
+import { startChatTurn } from '@/lib/chat/start-turn';
+import { authenticatedRoute } from '@/lib/http/route';
+import { readJson } from '@/lib/http/read-json';
+import { chatRequestSchema } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+/** Starts a durable turn and answers with its stream; the run id lets the client reconnect. */
+export const POST = authenticatedRoute(async (request, { app, userId }) => {
+  const body = await readJson(request, chatRequestSchema(app.config.maxMessageChars), app.config.maxRequestBytes);
+  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages });
+  return createUIMessageStreamResponse({
+    stream: getRun(runId).getReadable(),
+    headers: { 'x-workflow-run-id': runId },
+  });
+});

@@ -1,0 +1,82 @@
+'use client';
+
+import type { UIMessage } from 'ai';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useDurableChat } from '@/hooks/use-durable-chat';
+import { MessageView } from './message-view';
+
+interface ChatProps {
+  threadId: string;
+  initialMessages: UIMessage[];
+  activeRunId: string | null;
+  simulated: boolean;
+}
+
+function statusLabel(status: string, reconnecting: boolean, runId: string | null): string {
+  if (reconnecting) return 'Reconnecting…';
+  if (status === 'submitted') return 'Starting…';
+  if (status === 'streaming') return runId ? `Answering · run ${runId.slice(-8)}` : 'Answering…';
+  if (status === 'error') return 'Something went wrong';
+  return 'Ready';
+}
+
+export function Chat({ threadId, initialMessages, activeRunId, simulated }: ChatProps) {
+  const { messages, sendMessage, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId });
+  const [input, setInput] = useState('');
+  const bottom = useRef<HTMLDivElement>(null);
+  const busy = status === 'submitted' || status === 'streaming';
+
+  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [messages]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const text = input.trim();
+    if (!text || busy) return;
+    setInput('');
+    void sendMessage({ text });
+  }
+
+  return (
+    <div className="chat">
+      <header className="chat-header">
+        <a className="brand" href="/">
+          Durable Chat
+        </a>
+        {simulated && (
+          <span className="badge" title="No model key is configured: replies come from the built-in simulated model">
+            Simulated model
+          </span>
+        )}
+        <span className={`status ${reconnecting ? 'reconnecting' : status}`} data-testid="chat-status" data-status={status}>
+          {statusLabel(status, reconnecting, runId)}
+        </span>
+      </header>
+      <main className="messages" data-testid="messages">
+        {messages.length === 0 && <p className="empty">Ask anything. Close the tab mid-answer and come back: the answer keeps going.</p>}
+        {messages.map((message, index) => (
+          <MessageView key={message.id} message={message} streaming={busy && index === messages.length - 1} />
+        ))}
+        {error && (
+          <p className="error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div ref={bottom} />
+      </main>
+      <form className="composer" onSubmit={submit}>
+        <textarea
+          value={input}
+          placeholder="Message Durable Chat"
+          rows={2}
+          onChange={(event) => setInput(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) submit(event);
+          }}
+        />
+        <button type="submit" disabled={busy || input.trim() === ''}>
+          Send
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+
+import type { UIMessage } from 'ai';
+import { useEffect, useState } from 'react';
+
+export interface ThreadView {
+  messages: UIMessage[];
+  activeRunId: string | null;
+}
+
+export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadView } | { status: 'error'; message: string };
+
+const emptyThread: ThreadView = { messages: [], activeRunId: null };
+
+/** The thread's stored history and active run; a thread that does not exist yet is empty. */
+export function useThreadView(threadId: string, enabled: boolean): ThreadViewState {
+  const [state, setState] = useState<ThreadViewState>({ status: 'loading' });
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    fetch(`/api/threads/${encodeURIComponent(threadId)}`)
+      .then(async (response) => {
+        if (response.status === 404) return emptyThread;
+        if (!response.ok) throw new Error(`Could not load the conversation (${response.status})`);
+        return (await response.json()) as ThreadView;
+      })
+      .then((view) => !cancelled && setState({ status: 'ready', view }))
+      .catch((error: Error) => !cancelled && setState({ status: 'error', message: error.message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [threadId, enabled]);
+  return state;
+}

@@ -1,0 +1,31 @@
+import { createMastraRuntime, type MastraRuntime } from '../mastra';
+import { resolveAuthSecret } from './auth/secret';
+import { type AppConfig, getConfig } from './config';
+import { type AppDatabase, openDatabase } from './db/database';
+
+/** Everything a request or a workflow step needs, built once per process from the config. */
+export interface AppContext extends MastraRuntime {
+  config: AppConfig;
+  authSecret: Uint8Array;
+  db: AppDatabase;
+}
+
+export async function createAppContext(config: AppConfig): Promise<AppContext> {
+  const [authSecret, db] = await Promise.all([resolveAuthSecret(config.authSecret, config.dataDir), openDatabase(config.dataDir)]);
+  return { config, authSecret, db, ...createMastraRuntime(config) };
+}
+
+// Next.js bundles each route and the workflow step bundle separately, so a module-level cache
+// would open one database per bundle. The cache lives on globalThis to give one per process.
+const cacheKey = Symbol.for('durable-chat.app-context');
+type ContextCache = { [cacheKey]?: Promise<AppContext> };
+
+/** The process's shared context, created on first use. A failed creation is retried next call. */
+export function getAppContext(): Promise<AppContext> {
+  const cache = globalThis as ContextCache;
+  cache[cacheKey] ??= createAppContext(getConfig()).catch((error: unknown) => {
+    delete cache[cacheKey];
+    throw error;
+  });
+  return cache[cacheKey];
+}

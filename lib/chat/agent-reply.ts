@@ -1,0 +1,72 @@
+import { APICallError } from '@ai-sdk/provider';
+import { handleChatStream } from '@mastra/ai-sdk';
+import type { Mastra } from '@mastra/core/mastra';
+import { RequestContext } from '@mastra/core/request-context';
+import type { FinishReason, UIMessageChunk } from 'ai';
+import { attemptContextKey, chatAgentId } from '../../mastra/agents/chat-agent';
+import type { ChatTurn } from './turn';
+
+/** The model call failed; `retryable` says whether another attempt could succeed. */
+export class ModelCallError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelCallError';
+  }
+}
+
+export interface ReplyOutcome {
+  finishReason: FinishReason | undefined;
+}
+
+function isRetryable(error: unknown): boolean {
+  if (APICallError.isInstance(error)) return error.isRetryable;
+  return true;
+}
+
+/**
+ * Runs the agent for one turn and hands every UI chunk to `write`, except `finish`: the stream's
+ * one terminal chunk is written by the closing step, so a step that is retried after writing it
+ * cannot leave a `finish` in the middle of the stream.
+ *
+ * An `error` chunk is never forwarded: it becomes a thrown ModelCallError, so the durable step
+ * can retry (or fail) instead of showing the client an error for an attempt that will be redone.
+ */
+export async function pipeAgentReply(options: {
+  mastra: Mastra;
+  turn: ChatTurn;
+  attempt: number;
+  write: (chunk: UIMessageChunk) => Promise<void>;
+}): Promise<ReplyOutcome> {
+  const { mastra, turn, attempt, write } = options;
+  let providerError: unknown;
+  const stream = await handleChatStream({
+    mastra,
+    agentId: chatAgentId,
+    version: 'v6',
+    params: {
+      messages: [turn.message],
+      memory: { thread: turn.threadId, resource: turn.userId },
+      requestContext: new RequestContext([[attemptContextKey, attempt]]),
+    },
+    onError: (error) => {
+      providerError = error;
+      return error instanceof Error ? error.message : 'The model call failed';
+    },
+  });
+  let finishReason: FinishReason | undefined;
+  for await (const chunk of stream) {
+    if (chunk.type === 'error') {
+      throw new ModelCallError(chunk.errorText, isRetryable(providerError), { cause: providerError });
+    }
+    if (chunk.type === 'finish') {
+      finishReason = chunk.finishReason;
+      continue;
+    }
+    await write(chunk);
+  }
+  return { finishReason };
+}

@@ -1,0 +1,39 @@
+import type { AppDatabase } from '../db/database';
+import type { ChatRunTable } from '../db/schema';
+
+export type ChatRun = {
+  runId: string;
+  threadId: string;
+  userId: string;
+  userMessageId: string;
+  createdAt: string;
+};
+
+function fromRow(row: ChatRunTable): ChatRun {
+  return { runId: row.run_id, threadId: row.thread_id, userId: row.user_id, userMessageId: row.user_message_id, createdAt: row.created_at };
+}
+
+export async function recordRun(db: AppDatabase, run: ChatRun): Promise<void> {
+  await db
+    .insertInto('chat_runs')
+    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt })
+    .onConflict((conflict) => conflict.column('run_id').doNothing())
+    .execute();
+}
+
+export async function findRun(db: AppDatabase, runId: string): Promise<ChatRun | undefined> {
+  const row = await db.selectFrom('chat_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+export async function latestRunOfThread(db: AppDatabase, threadId: string): Promise<ChatRun | undefined> {
+  const row = await db
+    .selectFrom('chat_runs')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .orderBy('created_at', 'desc')
+    .orderBy('run_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && fromRow(row);
+}

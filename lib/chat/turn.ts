@@ -1,0 +1,15 @@
+import type { FinishReason, UIMessage } from 'ai';
+
+/** One assistant turn: what the workflow needs, passed explicitly from the authenticated request. */
+export interface ChatTurn {
+  threadId: string;
+  userId: string;
+  /** The new user message; earlier history comes from memory, never from the client. */
+  message: UIMessage;
+}
+
+/** How a turn's stream ends; the closing step turns it into the terminal chunks. */
+export type StreamEnding =
+  | { kind: 'finished'; finishReason: FinishReason | undefined }
+  | { kind: 'failed'; errorText: string }
+  | { kind: 'aborted'; reason: string };

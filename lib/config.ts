@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Which language model answers. `simulated` is the built-in deterministic model used when no
+ * provider key is configured; `router` is a Mastra model-router id such as `openai/gpt-4o-mini`;
+ * `openai-compatible` talks to any server that speaks the OpenAI chat completions protocol.
+ */
+export type ModelConfig =
+  | { kind: 'simulated'; tokensPerSecond: number }
+  | { kind: 'router'; id: string }
+  | { kind: 'openai-compatible'; baseURL: string; modelId: string; apiKey: string | undefined };
+
+export interface AppConfig {
+  /** Port the HTTP server listens on. */
+  port: number;
+  /** Absolute directory for every file the app keeps: workflow world, memory, ledger, secret. */
+  dataDir: string;
+  /** HMAC secret for session tokens; undefined means "generate one and keep it in dataDir". */
+  authSecret: string | undefined;
+  model: ModelConfig;
+  /** Largest request body the API accepts, in bytes. */
+  maxRequestBytes: number;
+  /** Longest user message the API accepts, in characters. */
+  maxMessageChars: number;
+}
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  PORT: positiveInt(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  MODEL: z.string().min(1).optional(),
+  MODEL_BASE_URL: z.url().optional(),
+  MODEL_API_KEY: z.string().min(1).optional(),
+  SIM_TOKENS_PER_SEC: z.coerce.number().min(0).default(40),
+  MAX_REQUEST_BYTES: positiveInt(1024 * 1024),
+  MAX_MESSAGE_CHARS: positiveInt(32_000),
+});
+
+type Env = Record<string, string | undefined>;
+
+function emptyToUndefined(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
+}
+
+function resolveModel(env: z.infer<typeof envSchema>, rawEnv: Env): ModelConfig {
+  const simulated: ModelConfig = { kind: 'simulated', tokensPerSecond: env.SIM_TOKENS_PER_SEC };
+  if (env.MODEL_BASE_URL) {
+    if (!env.MODEL) throw new Error('MODEL_BASE_URL is set but MODEL (the model id to request) is not');
+    return { kind: 'openai-compatible', baseURL: env.MODEL_BASE_URL, modelId: env.MODEL, apiKey: env.MODEL_API_KEY };
+  }
+  if (!env.MODEL || env.MODEL === 'simulated') return simulated;
+  const provider = env.MODEL.split('/')[0];
+  if (!provider || !env.MODEL.includes('/')) {
+    throw new Error(`MODEL must look like "provider/model" (got "${env.MODEL}")`);
+  }
+  // The Mastra model router reads <PROVIDER>_API_KEY; without it every call would fail, so the
+  // app falls back to the simulated model and says so in the UI instead of failing each turn.
+  const keyName = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
+  return rawEnv[keyName] ? { kind: 'router', id: env.MODEL } : simulated;
+}
+
+/** Parses and validates configuration from an environment; throws naming the bad variable. */
+export function loadConfig(rawEnv: Env = process.env): AppConfig {
+  const cleaned = emptyToUndefined(rawEnv);
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${details}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    dataDir: path.resolve(env.DATA_DIR),
+    authSecret: env.AUTH_SECRET,
+    model: resolveModel(env, cleaned),
+    maxRequestBytes: env.MAX_REQUEST_BYTES,
+    maxMessageChars: env.MAX_MESSAGE_CHARS,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, read from the environment once. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,13 @@
+/** Kysely table types: the one description of the app's own tables (Mastra keeps its own). */
+export interface ChatRunTable {
+  run_id: string;
+  thread_id: string;
+  user_id: string;
+  /** The user message that started this turn; the thread view cuts history here while it runs. */
+  user_message_id: string;
+  created_at: string;
+}
+
+export interface Database {
+  chat_runs: ChatRunTable;
+}

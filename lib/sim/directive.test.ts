@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseDirective } from './directive';
+
+describe('parseDirective', () => {
+  it('strips the directive and reads every field', () => {
+    const { text, directive } = parseDirective('Explain streams [[sim words=12 tps=0 tools=weather,notes fail_at=5 fatal_at=9]] please');
+    expect(text).toBe('Explain streams please');
+    expect(directive).toEqual({ words: 12, tokensPerSecond: 0, tools: ['weather', 'notes'], failAt: 5, fatalAt: 9 });
+  });
+
+  it('leaves text without a directive alone', () => {
+    expect(parseDirective('  hello  world ')).toEqual({
+      text: 'hello  world',
+      directive: { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined },
+    });
+  });
+
+  it('ignores unknown fields and invalid values instead of failing the turn', () => {
+    const { directive } = parseDirective('[[sim words=-3 tps=fast color=red fail_at=2]]');
+    expect(directive.words).toBeUndefined();
+    expect(directive.tokensPerSecond).toBeUndefined();
+    expect(directive.failAt).toBe(2);
+  });
+});

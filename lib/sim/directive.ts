@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Controls for the simulated model, written in the user's message as
+ * `[[sim words=N tps=N tools=a,b fail_at=N fatal_at=N]]`. The directive is stripped before the
+ * model "reads" the message, so it never shows up in a reply.
+ */
+export interface SimDirective {
+  /** Reply length in words. */
+  words: number | undefined;
+  /** Tokens per second; 0 streams as fast as possible. */
+  tokensPerSecond: number | undefined;
+  /** Tool names to call, in order, before answering. */
+  tools: string[];
+  /** The stream errors after this many tokens, on the first attempt only. */
+  failAt: number | undefined;
+  /** The stream errors after this many tokens on every attempt (a persistent provider failure). */
+  fatalAt: number | undefined;
+}
+
+const directivePattern = /\[\[sim\b([^\]]*)\]\]/i;
+
+const count = z.coerce.number().int().min(0).max(100_000);
+
+const fieldSchemas = {
+  words: count,
+  tps: z.coerce.number().min(0).max(100_000),
+  tools: z.string().regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i),
+  fail_at: count,
+  fatal_at: count,
+} as const;
+
+type Field = keyof typeof fieldSchemas;
+
+function isField(name: string): name is Field {
+  return Object.hasOwn(fieldSchemas, name);
+}
+
+/** Splits a user message into its visible text and the simulation directive it carries. */
+export function parseDirective(text: string): { text: string; directive: SimDirective } {
+  const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined };
+  const match = directivePattern.exec(text);
+  if (!match) return { text: text.trim(), directive };
+  for (const assignment of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+    const [name = '', value = ''] = assignment.split('=', 2);
+    if (!isField(name)) continue;
+    const parsed = fieldSchemas[name].safeParse(value);
+    if (!parsed.success) continue;
+    if (name === 'words') directive.words = parsed.data as number;
+    if (name === 'tps') directive.tokensPerSecond = parsed.data as number;
+    if (name === 'tools') directive.tools = (parsed.data as string).split(',');
+    if (name === 'fail_at') directive.failAt = parsed.data as number;
+    if (name === 'fatal_at') directive.fatalAt = parsed.data as number;
+  }
+  return { text: text.replace(directivePattern, ' ').replace(/\s+/g, ' ').trim(), directive };
+}

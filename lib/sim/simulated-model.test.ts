@@ -1,0 +1,63 @@
+import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { describe, expect, it } from 'vitest';
+import { createSimulatedModel } from './simulated-model';
+
+function call(text: string, abortSignal?: AbortSignal): LanguageModelV3CallOptions {
+  return { prompt: [{ role: 'user', content: [{ type: 'text', text }] }], abortSignal };
+}
+
+async function collect(stream: ReadableStream<LanguageModelV3StreamPart>) {
+  const parts: LanguageModelV3StreamPart[] = [];
+  try {
+    for await (const part of stream) parts.push(part);
+  } catch (error) {
+    return { parts, error };
+  }
+  return { parts, error: undefined };
+}
+
+const deltas = (parts: LanguageModelV3StreamPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []));
+
+describe('simulated model', () => {
+  it('streams exactly `words` words, deterministically, without echoing the directive', async () => {
+    const model = createSimulatedModel({ tokensPerSecond: 0, attempt: 1 });
+    const first = await collect((await model.doStream(call('Tell me about queues [[sim words=25]]'))).stream);
+    const second = await collect((await model.doStream(call('Tell me about queues [[sim words=25]]'))).stream);
+    const text = deltas(first.parts).join('');
+    expect(deltas(first.parts)).toHaveLength(25);
+    expect(text.split(/\s+/).filter(Boolean)).toHaveLength(25);
+    expect(text).toBe(deltas(second.parts).join(''));
+    expect(text).not.toContain('[[sim');
+    const finish = first.parts.at(-1);
+    expect(finish?.type === 'finish' && finish.usage.outputTokens.total).toBe(25);
+  });
+
+  it('fails after fail_at tokens on the first attempt only', async () => {
+    const firstAttempt = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 1 }).doStream(call('x [[sim words=20 fail_at=7]]'))).stream);
+    expect(deltas(firstAttempt.parts)).toHaveLength(7);
+    expect(firstAttempt.error).toMatchObject({ isRetryable: true });
+    const retry = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 2 }).doStream(call('x [[sim words=20 fail_at=7]]'))).stream);
+    expect(retry.error).toBeUndefined();
+    expect(deltas(retry.parts)).toHaveLength(20);
+  });
+
+  it('fails on every attempt with fatal_at', async () => {
+    const third = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 3 }).doStream(call('x [[sim words=20 fatal_at=4]]'))).stream);
+    expect(deltas(third.parts)).toHaveLength(4);
+    expect(third.error).toBeDefined();
+  });
+
+  it('paces tokens and stops when aborted', async () => {
+    const controller = new AbortController();
+    const model = createSimulatedModel({ tokensPerSecond: 50, attempt: 1 });
+    const startedAt = performance.now();
+    setTimeout(() => controller.abort(), 150);
+    const { parts, error } = await collect((await model.doStream(call('pace [[sim words=200]]', controller.signal))).stream);
+    const elapsed = performance.now() - startedAt;
+    expect(error).toBeDefined();
+    expect(elapsed).toBeLessThan(1_000);
+    // 50 tokens/s for ~150 ms: a handful of tokens, nowhere near all 200.
+    expect(deltas(parts).length).toBeGreaterThan(2);
+    expect(deltas(parts).length).toBeLessThan(30);
+  });
+});

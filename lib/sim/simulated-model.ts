@@ -1,0 +1,139 @@
+import {
+  APICallError,
+  type LanguageModelV3,
+  type LanguageModelV3CallOptions,
+  type LanguageModelV3Prompt,
+  type LanguageModelV3StreamPart,
+  type LanguageModelV3Usage,
+} from '@ai-sdk/provider';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseDirective, type SimDirective } from './directive';
+import { replyTokens } from './reply-text';
+
+export interface SimulatedModelOptions {
+  /** Default pace when the message carries no `tps`; 0 means as fast as possible. */
+  tokensPerSecond: number;
+  /**
+   * Which attempt of the durable step is calling: `fail_at` only fails the first one, so a retried
+   * step succeeds the way a flaky real provider usually does.
+   */
+  attempt: number;
+}
+
+export const simulatedModelId = 'simulated';
+const defaultWords = 60;
+
+function lastUserText(prompt: LanguageModelV3Prompt): string {
+  for (let index = prompt.length - 1; index >= 0; index--) {
+    const message = prompt[index];
+    if (message?.role !== 'user') continue;
+    return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+  }
+  return '';
+}
+
+function promptWordCount(prompt: LanguageModelV3Prompt): number {
+  let words = 0;
+  for (const message of prompt) {
+    const texts = typeof message.content === 'string' ? [message.content] : message.content.flatMap((part) => ('text' in part ? [part.text] : []));
+    for (const text of texts) words += text.split(/\s+/).filter(Boolean).length;
+  }
+  return words;
+}
+
+function usage(inputTokens: number, outputTokens: number): LanguageModelV3Usage {
+  return {
+    inputTokens: { total: inputTokens, noCache: inputTokens, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: outputTokens, text: outputTokens, reasoning: 0 },
+  };
+}
+
+function providerFailure(afterTokens: number): APICallError {
+  return new APICallError({
+    message: `Simulated provider failure after ${afterTokens} tokens`,
+    url: 'simulated://model',
+    requestBodyValues: {},
+    statusCode: 503,
+    isRetryable: true,
+  });
+}
+
+function failurePoint(directive: SimDirective, attempt: number): number | undefined {
+  if (directive.fatalAt !== undefined) return directive.fatalAt;
+  return attempt === 1 ? directive.failAt : undefined;
+}
+
+/**
+ * A language model that needs no network or key: it streams a deterministic markdown reply at a
+ * steady pace, and its failures and speed are steered by a `[[sim ...]]` directive in the prompt.
+ */
+export function createSimulatedModel(options: SimulatedModelOptions): LanguageModelV3 {
+  async function doStream(call: LanguageModelV3CallOptions) {
+    const { text, directive } = parseDirective(lastUserText(call.prompt));
+    const tokens = replyTokens(text, directive.words ?? defaultWords);
+    const tokensPerSecond = directive.tokensPerSecond ?? options.tokensPerSecond;
+    const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
+    const failAt = failurePoint(directive, options.attempt);
+    const inputTokens = promptWordCount(call.prompt);
+    const signal = call.abortSignal;
+    const startedAt = performance.now();
+    let emitted = 0;
+    const textId = 'txt-0';
+
+    const stream = new ReadableStream<LanguageModelV3StreamPart>({
+      start(controller) {
+        controller.enqueue({ type: 'stream-start', warnings: [] });
+        controller.enqueue({ type: 'response-metadata', id: `sim-${startedAt.toFixed(0)}`, modelId: simulatedModelId, timestamp: new Date() });
+        controller.enqueue({ type: 'text-start', id: textId });
+      },
+      async pull(controller) {
+        const abortIfRequested = () => {
+          if (!signal?.aborted) return false;
+          controller.error(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
+          return true;
+        };
+        if (abortIfRequested()) return;
+        if (failAt !== undefined && emitted >= failAt) {
+          controller.error(providerFailure(emitted));
+          return;
+        }
+        if (emitted === tokens.length) {
+          controller.enqueue({ type: 'text-end', id: textId });
+          controller.enqueue({ type: 'finish', usage: usage(inputTokens, emitted), finishReason: { unified: 'stop', raw: 'stop' } });
+          controller.close();
+          return;
+        }
+        const dueAt = startedAt + emitted * intervalMs;
+        const wait = dueAt - performance.now();
+        if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+        if (abortIfRequested()) return;
+        controller.enqueue({ type: 'text-delta', id: textId, delta: tokens[emitted] as string });
+        emitted++;
+      },
+    });
+    return { stream };
+  }
+
+  return {
+    specificationVersion: 'v3',
+    provider: 'simulated',
+    modelId: simulatedModelId,
+    supportedUrls: {},
+    doStream,
+    async doGenerate(call) {
+      const { stream } = await doStream(call);
+      let text = '';
+      let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | undefined;
+      for await (const part of stream) {
+        if (part.type === 'text-delta') text += part.delta;
+        if (part.type === 'finish') finish = part;
+      }
+      return {
+        content: [{ type: 'text', text }],
+        finishReason: finish?.finishReason ?? { unified: 'stop', raw: 'stop' },
+        usage: finish?.usage ?? usage(0, 0),
+        warnings: [],
+      };
+    },
+  };
+}

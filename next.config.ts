@@ -1,0 +1,11 @@
+import type { NextConfig } from 'next';
+import { withWorkflow } from 'workflow/next';
+import { applyWorkflowEnv } from './lib/runtime-env';
+
+applyWorkflowEnv();
+
+const nextConfig: NextConfig = {
+  serverExternalPackages: ['@libsql/client', 'libsql', '@mastra/libsql'],
+};
+
+export default withWorkflow(nextConfig);

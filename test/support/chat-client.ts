@@ -1,0 +1,90 @@
+import { safeValidateTypes } from '@ai-sdk/provider-utils';
+import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
+import { randomUUID } from 'node:crypto';
+
+export interface Session {
+  userId: string;
+  token: string;
+}
+
+export async function createSession(baseUrl: string): Promise<Session> {
+  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST' });
+  if (response.status !== 200) throw new Error(`session: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Session;
+}
+
+export function userMessage(text: string, id: string = randomUUID()): UIMessage {
+  return { id, role: 'user', parts: [{ type: 'text', text }] };
+}
+
+export function postChat(baseUrl: string, token: string, threadId: string, text: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${baseUrl}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ id: threadId, messages: [userMessage(text)] }),
+    ...init,
+  });
+}
+
+export function getStream(baseUrl: string, token: string, runId: string, startIndex: number | string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${baseUrl}/api/chat/${runId}/stream?startIndex=${startIndex}`, {
+    headers: { authorization: `Bearer ${token}` },
+    ...init,
+  });
+}
+
+async function parseChunk(data: string): Promise<UIMessageChunk> {
+  const result = await safeValidateTypes({ value: JSON.parse(data), schema: uiMessageChunkSchema });
+  if (!result.success) throw new Error(`not a UIMessageChunk: ${data}`);
+  return result.value;
+}
+
+/**
+ * Reads SSE events from a UI message stream response, validating each as a `UIMessageChunk`.
+ * Stops after `limit` chunks (then cancels the body, like a client that disconnects).
+ */
+export async function readChunks(response: Response, limit = Number.POSITIVE_INFINITY): Promise<UIMessageChunk[]> {
+  if (!response.body) throw new Error('response has no body');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const chunks: UIMessageChunk[] = [];
+  let buffer = '';
+  try {
+    while (chunks.length < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let boundary = buffer.indexOf('\n\n');
+      while (boundary !== -1 && chunks.length < limit) {
+        const event = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const data = event
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => line.slice(6))
+          .join('\n');
+        if (data && data !== '[DONE]') chunks.push(await parseChunk(data));
+        boundary = buffer.indexOf('\n\n');
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return chunks;
+}
+
+/** The UIMessage a client assembles from a chunk sequence, as `useChat` would. */
+export async function assemble(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  let last: UIMessage | undefined;
+  for await (const message of readUIMessageStream({ stream })) last = message;
+  return last;
+}
+
+export function textOf(message: UIMessage | undefined): string {
+  return (message?.parts ?? []).flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+}

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything the server printed, for diagnosing a failed test. */
+  output: () => string;
+  /** SIGKILL: no shutdown hooks, no flushing, the way a crash or an OOM kill ends a process. */
+  crash: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse a data dir (to restart after a crash); a fresh temporary one by default. */
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function makeDataDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'durable-chat-test-'));
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`server did not become healthy:\n${output()}`);
+}
+
+/** Starts the production build (`next start`) on a free port with its own data dir. */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await makeDataDir());
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (data: Buffer) => (log += data.toString()));
+  child.stderr?.on('data', (data: Buffer) => (log += data.toString()));
+  const output = () => log;
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const terminate = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  await waitForHealth(url, child, output);
+  return {
+    url,
+    port,
+    dataDir,
+    process: child,
+    output,
+    crash: () => terminate('SIGKILL'),
+    stop: () => terminate('SIGTERM'),
+  };
+}
+
+export async function removeDataDir(dataDir: string): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+}

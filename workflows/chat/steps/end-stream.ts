@@ -1,0 +1,41 @@
+import type { UIMessageChunk } from 'ai';
+import { getWorkflowMetadata, getWritable } from 'workflow';
+import { getRun } from 'workflow/api';
+import type { StreamEnding } from '@/lib/chat/turn';
+import { terminalChunks } from '@/lib/chat/terminal-chunks';
+
+async function lastChunk(runId: string): Promise<UIMessageChunk | undefined> {
+  const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });
+  // An empty stream has nothing to read and, still open, would block the read forever.
+  if ((await readable.getTailIndex()) < 0) {
+    await readable.cancel();
+    return undefined;
+  }
+  const reader = readable.getReader();
+  try {
+    const { value } = await reader.read();
+    return value;
+  } finally {
+    await reader.cancel();
+  }
+}
+
+/**
+ * Ends the run's stream on every path: the terminal chunks, then `close()`, without which
+ * readers would wait forever (the stream outlives the run). Idempotent: a re-run after a crash
+ * finds `finish` already at the tail and only closes.
+ */
+export async function endStream(ending: StreamEnding): Promise<void> {
+  'use step';
+  const { workflowRunId } = getWorkflowMetadata();
+  const writable = getWritable<UIMessageChunk>();
+  if ((await lastChunk(workflowRunId))?.type !== 'finish') {
+    const writer = writable.getWriter();
+    try {
+      for (const chunk of terminalChunks(ending)) await writer.write(chunk);
+    } finally {
+      writer.releaseLock();
+    }
+  }
+  await writable.close();
+}

@@ -1,0 +1,25 @@
+import type { UIMessageChunk } from 'ai';
+import { FatalError, getStepMetadata, getWritable } from 'workflow';
+import { getAppContext } from '@/lib/app-context';
+import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
+import type { ChatTurn } from '@/lib/chat/turn';
+
+/**
+ * Streams the agent's reply into the run's durable stream. The step's only writer is held for
+ * the whole call (several writers in one step can reorder chunks). Retried on transient model
+ * errors; a provider error that cannot succeed on retry fails the step at once.
+ */
+export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome> {
+  'use step';
+  const { attempt } = getStepMetadata();
+  const { mastra } = await getAppContext();
+  const writer = getWritable<UIMessageChunk>().getWriter();
+  try {
+    return await pipeAgentReply({ mastra, turn, attempt, write: (chunk) => writer.write(chunk) });
+  } catch (error) {
+    if (error instanceof ModelCallError && !error.retryable) throw new FatalError(error.message);
+    throw error;
+  } finally {
+    writer.releaseLock();
+  }
+}
