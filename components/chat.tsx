@@ -26,7 +26,11 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
   const bottom = useRef<HTMLDivElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
 
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [messages]);
+  // Braces matter: newer browsers return a promise from scrollIntoView, and an effect must
+  // return nothing or a cleanup function.
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [messages]);
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -24,7 +24,10 @@ export function useDurableChat(options: { threadId: string; initialMessages: UIM
       api: '/api/chat',
       fetch: createResilientFetch({ onReconnecting: setReconnecting }),
       // The server keeps the history; sending only the new message keeps requests small.
-      prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, messages: messages.slice(-1) } }),
+      prepareSendMessagesRequest: ({ id, messages }) => ({
+        body: { id, messages: messages.slice(-1) },
+        headers: { 'content-type': 'application/json' },
+      }),
       onChatSendMessage: (response) => remember(response.headers.get('x-workflow-run-id')),
       onChatEnd: () => remember(null),
       prepareReconnectToStreamRequest: ({ api, ...rest }) => {

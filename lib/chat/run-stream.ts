@@ -2,7 +2,7 @@ import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
-import { findRun } from './runs';
+import { type ChatRun, findRun } from './runs';
 
 export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
 
@@ -12,13 +12,32 @@ export interface RunStream {
   tailIndex: number;
 }
 
+async function requireOwnRun(db: AppDatabase, userId: string, runId: string): Promise<ChatRun> {
+  const run = await findRun(db, runId);
+  if (!run || run.userId !== userId) throw new AppError('not_found:run', `Run ${runId} not found`);
+  return run;
+}
+
+export type WorkflowRunStatus = Awaited<ReturnType<typeof getRun>['status']>;
+
+export interface RunView {
+  runId: string;
+  threadId: string;
+  status: WorkflowRunStatus;
+  createdAt: string;
+}
+
+export async function describeRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
+  const run = await requireOwnRun(db, userId, runId);
+  return { runId, threadId: run.threadId, status: await getRun(runId).status, createdAt: run.createdAt };
+}
+
 /**
  * The run's durable stream from `startIndex` on, live until the run ends it. Only the run's
  * owner may read it; anyone else gets the same 404 as for a run that does not exist.
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {
-  const run = await findRun(db, runId);
-  if (!run || run.userId !== userId) throw new AppError('not_found:run', `Run ${runId} not found`);
+  await requireOwnRun(db, userId, runId);
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
   return { readable, tailIndex: await readable.getTailIndex() };
 }

@@ -3,11 +3,14 @@ import { MessageList } from '@mastra/core/agent';
 import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
 import { AppError } from '../errors';
+import { parseDirective } from '../sim/directive';
 
 const titleLength = 80;
 
 function titleFrom(message: UIMessage): string {
-  const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ').replace(/\s+/g, ' ').trim();
+  const joined = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
+  // A simulation directive steers the built-in model; it is not what the conversation is about.
+  const text = parseDirective(joined).text;
   return text.length > titleLength ? `${text.slice(0, titleLength - 1)}…` : text || 'New chat';
 }
 

@@ -88,3 +88,25 @@ export async function assemble(chunks: UIMessageChunk[]): Promise<UIMessage | un
 export function textOf(message: UIMessage | undefined): string {
   return (message?.parts ?? []).flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
 }
+
+export async function getJson(baseUrl: string, token: string, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Polls the run until the workflow world reports a terminal status. */
+export async function waitForRunEnd(baseUrl: string, token: string, runId: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { status, body } = await getJson(baseUrl, token, `/api/chat/${runId}`);
+    if (status === 200 && !['pending', 'running'].includes(body.status)) return body.status as string;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId} did not end within ${timeoutMs} ms`);
+}
+
+export function runIdOf(response: Response): string {
+  const runId = response.headers.get('x-workflow-run-id');
+  if (!runId) throw new Error(`no x-workflow-run-id header (status ${response.status})`);
+  return runId;
+}

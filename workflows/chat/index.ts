@@ -2,8 +2,10 @@ import type { ChatTurn } from '@/lib/chat/turn';
 import { endStream } from './steps/end-stream';
 import { streamAgentReply } from './steps/stream-agent-reply';
 
+// Errors cross from the step into the workflow sandbox, another realm: `instanceof Error` fails.
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : 'The assistant could not answer';
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return 'The assistant could not answer';
 }
 
 /**

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assemble, createSession, getStream, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
+import { removeDataDir, startServer, type TestServer } from '../support/server';
+
+const servers: TestServer[] = [];
+
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  if (servers[0]) await removeDataDir(servers[0].dataDir);
+});
+
+describe('crash recovery', () => {
+  it('completes a run whose server was SIGKILLed mid-stream, once restarted on the same data dir', async () => {
+    const first = await startServer();
+    servers.push(first);
+    const session = await createSession(first.url);
+    const threadId = randomUUID();
+    const response = await postChat(first.url, session.token, threadId, 'Survive a crash [[sim words=300 tps=60]]');
+    const runId = runIdOf(response);
+    const beforeCrash = await readChunks(response, 25);
+    expect(beforeCrash).toHaveLength(25);
+
+    await first.crash();
+    const second = await startServer({ dataDir: first.dataDir, port: first.port });
+    servers.push(second);
+
+    // A client that was following the run reconnects from where it stopped.
+    const resumed = await getStream(second.url, session.token, runId, beforeCrash.length);
+    expect(resumed.status).toBe(200);
+    const afterCrash = await readChunks(resumed);
+    expect(afterCrash.at(-1)?.type).toBe('finish');
+    expect(await waitForRunEnd(second.url, session.token, runId)).toBe('completed');
+
+    // What that client assembled is a valid UI message whose last text part is the complete
+    // answer (the interrupted attempt's partial text before it is removed by the tool-resume work).
+    const message = await assemble([...beforeCrash, ...afterCrash]);
+    expect(message?.role).toBe('assistant');
+    const lastText = message?.parts.filter((part) => part.type === 'text').at(-1);
+    const clean = await postChat(second.url, session.token, randomUUID(), 'Survive a crash [[sim words=300 tps=0]]');
+    const reference = textOf(await assemble(await readChunks(clean)));
+    expect(reference.length).toBeGreaterThan(1000);
+    expect(lastText?.type === 'text' && lastText.text).toBe(reference);
+
+    const view = await (await fetch(`${second.url}/api/threads/${threadId}`, { headers: { authorization: `Bearer ${session.token}` } })).json();
+    expect(view.activeRunId).toBeNull();
+    expect(view.messages[0].role).toBe('user');
+
+    // A client arriving later replays the whole stream and it ends too.
+    const replay = await readChunks(await getStream(second.url, session.token, runId, 0));
+    expect(replay.slice(0, beforeCrash.length)).toEqual(beforeCrash);
+    expect(replay.at(-1)?.type).toBe('finish');
+  });
+});
