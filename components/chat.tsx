@@ -77,9 +77,15 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
             if (event.key === 'Enter' && !event.shiftKey) submit(event);
           }}
         />
-        <button type="submit" disabled={busy || input.trim() === ''}>
-          Send
-        </button>
+        {busy && runId ? (
+          <button type="button" className="stop" onClick={() => void fetch(`/api/chat/${encodeURIComponent(runId)}`, { method: 'DELETE' })}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" disabled={busy || input.trim() === ''}>
+            Send
+          </button>
+        )}
       </form>
     </div>
   );

@@ -2,7 +2,7 @@ import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { type ChatRun, latestRunOfThread } from './runs';
 
-const activeStatuses = new Set(['pending', 'running']);
+export const activeStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
 
 export async function isRunActive(runId: string): Promise<boolean> {
   return activeStatuses.has(await getRun(runId).status);

@@ -4,7 +4,7 @@ import type { Mastra } from '@mastra/core/mastra';
 import { RequestContext } from '@mastra/core/request-context';
 import type { FinishReason, UIMessageChunk } from 'ai';
 import { attemptContextKey, chatAgentId } from '../../mastra/agents/chat-agent';
-import type { ChatTurn } from './turn';
+import type { ChatTurn, StreamEnding } from './turn';
 
 /** The model call failed; `retryable` says whether another attempt could succeed. */
 export class ModelCallError extends Error {
@@ -18,9 +18,8 @@ export class ModelCallError extends Error {
   }
 }
 
-export interface ReplyOutcome {
-  finishReason: FinishReason | undefined;
-}
+/** How the reply step ended; a failure is thrown instead, so the step can be retried. */
+export type ReplyOutcome = Exclude<StreamEnding, { kind: 'failed' }>;
 
 function isRetryable(error: unknown): boolean {
   if (APICallError.isInstance(error)) return error.isRetryable;
@@ -32,6 +31,9 @@ function isRetryable(error: unknown): boolean {
  * one terminal chunk is written by the closing step, so a step that is retried after writing it
  * cannot leave a `finish` in the middle of the stream.
  *
+ * `abort` is held back the same way: a Stop ends the reply as `aborted` and the closing step
+ * writes `abort` then `finish`.
+ *
  * An `error` chunk is never forwarded: it becomes a thrown ModelCallError, so the durable step
  * can retry (or fail) instead of showing the client an error for an attempt that will be redone.
  */
@@ -40,8 +42,11 @@ export async function pipeAgentReply(options: {
   turn: ChatTurn;
   attempt: number;
   write: (chunk: UIMessageChunk) => Promise<void>;
+  /** Aborts the model call (a Stop); the reply then ends as `aborted`, not as an error. */
+  abortSignal?: AbortSignal;
 }): Promise<ReplyOutcome> {
-  const { mastra, turn, attempt, write } = options;
+  const { mastra, turn, attempt, write, abortSignal } = options;
+  const aborted = (): ReplyOutcome => ({ kind: 'aborted', reason: 'Stopped by the user' });
   let providerError: unknown;
   const stream = await handleChatStream({
     mastra,
@@ -51,6 +56,7 @@ export async function pipeAgentReply(options: {
       messages: [turn.message],
       memory: { thread: turn.threadId, resource: turn.userId },
       requestContext: new RequestContext([[attemptContextKey, attempt]]),
+      abortSignal,
     },
     onError: (error) => {
       providerError = error;
@@ -58,15 +64,22 @@ export async function pipeAgentReply(options: {
     },
   });
   let finishReason: FinishReason | undefined;
-  for await (const chunk of stream) {
-    if (chunk.type === 'error') {
-      throw new ModelCallError(chunk.errorText, isRetryable(providerError), { cause: providerError });
+  try {
+    for await (const chunk of stream) {
+      if (abortSignal?.aborted) return aborted();
+      if (chunk.type === 'abort') return aborted();
+      if (chunk.type === 'error') {
+        throw new ModelCallError(chunk.errorText, isRetryable(providerError), { cause: providerError });
+      }
+      if (chunk.type === 'finish') {
+        finishReason = chunk.finishReason;
+        continue;
+      }
+      await write(chunk);
     }
-    if (chunk.type === 'finish') {
-      finishReason = chunk.finishReason;
-      continue;
-    }
-    await write(chunk);
+  } catch (error) {
+    if (abortSignal?.aborted) return aborted();
+    throw error;
   }
-  return { finishReason };
+  return abortSignal?.aborted ? aborted() : { kind: 'finished', finishReason };
 }

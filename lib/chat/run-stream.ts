@@ -2,9 +2,16 @@ import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
-import { type ChatRun, findRun } from './runs';
+import { activeStatuses } from './active-run';
+import { type ChatRun, findRun, requestCancel } from './runs';
 
-export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
+const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
+
+/** A run id from a URL; anything that cannot be a run id is simply a run that does not exist. */
+export function parseRunId(raw: string): string {
+  if (!runIdPattern.test(raw)) throw new AppError('not_found:run', `Run ${raw.slice(0, 64)} not found`);
+  return raw;
+}
 
 export interface RunStream {
   readable: ReadableStream<UIMessageChunk>;
@@ -25,11 +32,28 @@ export interface RunView {
   threadId: string;
   status: WorkflowRunStatus;
   createdAt: string;
+  cancelRequestedAt: string | null;
 }
 
 export async function describeRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
-  return { runId, threadId: run.threadId, status: await getRun(runId).status, createdAt: run.createdAt };
+  return {
+    runId,
+    threadId: run.threadId,
+    status: await getRun(runId).status,
+    createdAt: run.createdAt,
+    cancelRequestedAt: run.cancelRequestedAt,
+  };
+}
+
+/**
+ * Stops the run's reply: the step sees the flag within a poll interval, aborts the model call and
+ * the stream ends with `abort` then `finish`. Stopping a run that already ended changes nothing.
+ */
+export async function cancelRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
+  await requireOwnRun(db, userId, runId);
+  if (activeStatuses.has(await getRun(runId).status)) await requestCancel(db, runId);
+  return describeRun(db, userId, runId);
 }
 
 /**

@@ -7,16 +7,24 @@ export type ChatRun = {
   userId: string;
   userMessageId: string;
   createdAt: string;
+  cancelRequestedAt: string | null;
 };
 
 function fromRow(row: ChatRunTable): ChatRun {
-  return { runId: row.run_id, threadId: row.thread_id, userId: row.user_id, userMessageId: row.user_message_id, createdAt: row.created_at };
+  return {
+    runId: row.run_id,
+    threadId: row.thread_id,
+    userId: row.user_id,
+    userMessageId: row.user_message_id,
+    createdAt: row.created_at,
+    cancelRequestedAt: row.cancel_requested_at,
+  };
 }
 
-export async function recordRun(db: AppDatabase, run: ChatRun): Promise<void> {
+export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelRequestedAt'>): Promise<void> {
   await db
     .insertInto('chat_runs')
-    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt })
+    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt, cancel_requested_at: null })
     .onConflict((conflict) => conflict.column('run_id').doNothing())
     .execute();
 }
@@ -36,4 +44,14 @@ export async function latestRunOfThread(db: AppDatabase, threadId: string): Prom
     .limit(1)
     .executeTakeFirst();
   return row && fromRow(row);
+}
+
+/** Marks the run for cancellation; the first request wins, later ones change nothing. */
+export async function requestCancel(db: AppDatabase, runId: string, at: Date = new Date()): Promise<void> {
+  await db.updateTable('chat_runs').set({ cancel_requested_at: at.toISOString() }).where('run_id', '=', runId).where('cancel_requested_at', 'is', null).execute();
+}
+
+export async function isCancelRequested(db: AppDatabase, runId: string): Promise<boolean> {
+  const row = await db.selectFrom('chat_runs').select('cancel_requested_at').where('run_id', '=', runId).executeTakeFirst();
+  return Boolean(row?.cancel_requested_at);
 }

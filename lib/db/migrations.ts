@@ -16,6 +16,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('user_id', 'text', (column) => column.notNull())
         .addColumn('user_message_id', 'text', (column) => column.notNull())
         .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('cancel_requested_at', 'text')
         .execute();
       await db.schema.createIndex('chat_runs_thread_created').ifNotExists().on('chat_runs').columns(['thread_id', 'created_at']).execute();
     },

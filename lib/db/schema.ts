@@ -6,6 +6,8 @@ export interface ChatRunTable {
   /** The user message that started this turn; the thread view cuts history here while it runs. */
   user_message_id: string;
   created_at: string;
+  /** Set once by a Stop; the reply step polls it and aborts the model call. */
+  cancel_requested_at: string | null;
 }
 
 export interface Database {

@@ -16,7 +16,7 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
   try {
     const reply = await streamAgentReply(turn);
-    await endStream({ kind: 'finished', finishReason: reply.finishReason });
+    await endStream(reply);
     return reply;
   } catch (error) {
     await endStream({ kind: 'failed', errorText: describe(error) });

@@ -1,25 +1,31 @@
 import type { UIMessageChunk } from 'ai';
-import { FatalError, getStepMetadata, getWritable } from 'workflow';
+import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
+import { watchForCancel } from '@/lib/chat/cancel-watch';
 import type { ChatTurn } from '@/lib/chat/turn';
 
 /**
  * Streams the agent's reply into the run's durable stream. The step's only writer is held for
  * the whole call (several writers in one step can reorder chunks). Retried on transient model
- * errors; a provider error that cannot succeed on retry fails the step at once.
+ * errors; a provider error that cannot succeed on retry fails the step at once. A Stop recorded
+ * for the run aborts the model call, and the reply ends as `aborted`.
  */
 export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome> {
   'use step';
   const { attempt } = getStepMetadata();
-  const { mastra } = await getAppContext();
+  const { workflowRunId } = getWorkflowMetadata();
+  const { mastra, db } = await getAppContext();
+  const stop = new AbortController();
+  const stopWatching = watchForCancel(db, workflowRunId, stop);
   const writer = getWritable<UIMessageChunk>().getWriter();
   try {
-    return await pipeAgentReply({ mastra, turn, attempt, write: (chunk) => writer.write(chunk) });
+    return await pipeAgentReply({ mastra, turn, attempt, abortSignal: stop.signal, write: (chunk) => writer.write(chunk) });
   } catch (error) {
     if (error instanceof ModelCallError && !error.retryable) throw new FatalError(error.message);
     throw error;
   } finally {
+    stopWatching();
     writer.releaseLock();
   }
 }

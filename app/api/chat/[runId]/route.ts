@@ -1,11 +1,16 @@
-import { describeRun, runIdPattern } from '@/lib/chat/run-stream';
-import { AppError } from '@/lib/errors';
+import { cancelRun, describeRun, parseRunId } from '@/lib/chat/run-stream';
 import { authenticatedRoute } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 /** The run's status as the workflow world reports it. */
 export const GET = authenticatedRoute<{ runId: string }>(async (_request, { app, userId, params }) => {
-  if (!runIdPattern.test(params.runId)) throw new AppError('not_found:run', `Run ${params.runId} not found`);
-  return Response.json(await describeRun(app.db, userId, params.runId));
+  const runId = parseRunId(params.runId);
+  return Response.json(await describeRun(app.db, userId, runId));
+});
+
+/** Stop: ends the run on the server, not just this client's connection. */
+export const DELETE = authenticatedRoute<{ runId: string }>(async (_request, { app, userId, params }) => {
+  const runId = parseRunId(params.runId);
+  return Response.json(await cancelRun(app.db, userId, runId), { status: 202 });
 });
