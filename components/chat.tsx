@@ -1,9 +1,10 @@
 'use client';
 
 import type { UIMessage } from 'ai';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useDurableChat } from '@/hooks/use-durable-chat';
 import { MessageView } from './message-view';
+import { ThreadSidebar } from './thread-sidebar';
 
 interface ChatProps {
   threadId: string;
@@ -21,8 +22,13 @@ function statusLabel(status: string, reconnecting: boolean, runId: string | null
 }
 
 export function Chat({ threadId, initialMessages, activeRunId, simulated }: ChatProps) {
-  const { messages, sendMessage, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId });
   const [input, setInput] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const onRejected = useCallback((text: string) => {
+    setInput(text);
+    setNotice('Still answering your previous message. Your new message is back in the box: send it when this answer ends.');
+  }, []);
+  const { messages, sendMessage, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId, onRejected });
   const bottom = useRef<HTMLDivElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
 
@@ -37,10 +43,13 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
     const text = input.trim();
     if (!text || busy) return;
     setInput('');
+    setNotice(null);
     void sendMessage({ text });
   }
 
   return (
+    <div className="layout">
+      <ThreadSidebar currentThreadId={threadId} refreshKey={`${status}:${messages.length}`} />
     <div className="chat">
       <header className="chat-header">
         <a className="brand" href="/">
@@ -60,7 +69,12 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
         {messages.map((message, index) => (
           <MessageView key={message.id} message={message} streaming={busy && index === messages.length - 1} />
         ))}
-        {error && (
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+        {error && !notice && (
           <p className="error" role="alert">
             {error.message}
           </p>
@@ -87,6 +101,7 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
           </button>
         )}
       </form>
+    </div>
     </div>
   );
 }

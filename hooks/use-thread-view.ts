@@ -10,20 +10,20 @@ export interface ThreadView {
 
 export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadView } | { status: 'error'; message: string };
 
-const emptyThread: ThreadView = { messages: [], activeRunId: null };
-
 /** The thread's stored history and active run; a thread that does not exist yet is empty. */
+export async function fetchThreadView(threadId: string): Promise<ThreadView> {
+  const response = await fetch(`/api/threads/${encodeURIComponent(threadId)}`);
+  if (response.status === 404) return { messages: [], activeRunId: null };
+  if (!response.ok) throw new Error(`Could not load the conversation (${response.status})`);
+  return (await response.json()) as ThreadView;
+}
+
 export function useThreadView(threadId: string, enabled: boolean): ThreadViewState {
   const [state, setState] = useState<ThreadViewState>({ status: 'loading' });
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
-    fetch(`/api/threads/${encodeURIComponent(threadId)}`)
-      .then(async (response) => {
-        if (response.status === 404) return emptyThread;
-        if (!response.ok) throw new Error(`Could not load the conversation (${response.status})`);
-        return (await response.json()) as ThreadView;
-      })
+    fetchThreadView(threadId)
       .then((view) => !cancelled && setState({ status: 'ready', view }))
       .catch((error: Error) => !cancelled && setState({ status: 'error', message: error.message }));
     return () => {

@@ -11,6 +11,14 @@ export type ModelConfig =
   | { kind: 'router'; id: string }
   | { kind: 'openai-compatible'; baseURL: string; modelId: string; apiKey: string | undefined };
 
+/**
+ * What a new message does while the thread's previous turn is still running: `reject` answers
+ * 409 with the active run id, `enqueue` starts the new turn when the active one ends,
+ * `interrupt` stops the active turn (keeping its partial answer) and then starts the new one.
+ */
+export const doubleTextingPolicies = ['reject', 'enqueue', 'interrupt'] as const;
+export type DoubleTextingPolicy = (typeof doubleTextingPolicies)[number];
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
@@ -23,6 +31,8 @@ export interface AppConfig {
   maxRequestBytes: number;
   /** Longest user message the API accepts, in characters. */
   maxMessageChars: number;
+  /** Default policy for a message sent while the thread's previous turn is running. */
+  doubleTexting: DoubleTextingPolicy;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -37,6 +47,7 @@ const envSchema = z.object({
   SIM_TOKENS_PER_SEC: z.coerce.number().min(0).default(40),
   MAX_REQUEST_BYTES: positiveInt(1024 * 1024),
   MAX_MESSAGE_CHARS: positiveInt(32_000),
+  DOUBLE_TEXTING: z.enum(doubleTextingPolicies).default('reject'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +89,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     model: resolveModel(env, cleaned),
     maxRequestBytes: env.MAX_REQUEST_BYTES,
     maxMessageChars: env.MAX_MESSAGE_CHARS,
+    doubleTexting: env.DOUBLE_TEXTING,
   };
 }
 

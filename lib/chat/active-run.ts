@@ -1,6 +1,6 @@
 import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
-import { type ChatRun, latestRunOfThread } from './runs';
+import { type ChatRun, recentRunsOfThread } from './runs';
 
 export const activeStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
 
@@ -9,10 +9,16 @@ export async function isRunActive(runId: string): Promise<boolean> {
 }
 
 /**
- * The thread's run that is still going, if any. The workflow world, not our table, says whether
- * a run is active: a crash can never leave a stale "running" flag behind.
+ * The thread's runs that are still going, oldest first: the one answering, then any queued
+ * behind it. The workflow world, not our table, says whether a run is active, so a crash can
+ * never leave a stale "running" flag behind.
  */
-export async function activeRunOfThread(db: AppDatabase, threadId: string): Promise<ChatRun | undefined> {
-  const latest = await latestRunOfThread(db, threadId);
-  return latest && (await isRunActive(latest.runId)) ? latest : undefined;
+export async function activeRunsOfThread(db: AppDatabase, threadId: string): Promise<ChatRun[]> {
+  const recent = await recentRunsOfThread(db, threadId);
+  const active: ChatRun[] = [];
+  for (const run of recent) {
+    if (!(await isRunActive(run.runId))) break;
+    active.unshift(run);
+  }
+  return active;
 }

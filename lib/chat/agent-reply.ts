@@ -18,8 +18,12 @@ export class ModelCallError extends Error {
   }
 }
 
-/** How the reply step ended; a failure is thrown instead, so the step can be retried. */
-export type ReplyOutcome = Exclude<StreamEnding, { kind: 'failed' }>;
+/** How the reply step ended (a failure is thrown instead, so the step can be retried). */
+export interface ReplyOutcome {
+  ending: Exclude<StreamEnding, { kind: 'failed' }>;
+  /** The assistant message id the stream announced in its `start` chunk. */
+  messageId: string | undefined;
+}
 
 function isRetryable(error: unknown): boolean {
   if (APICallError.isInstance(error)) return error.isRetryable;
@@ -46,7 +50,8 @@ export async function pipeAgentReply(options: {
   abortSignal?: AbortSignal;
 }): Promise<ReplyOutcome> {
   const { mastra, turn, attempt, write, abortSignal } = options;
-  const aborted = (): ReplyOutcome => ({ kind: 'aborted', reason: 'Stopped by the user' });
+  let messageId: string | undefined;
+  const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId });
   let providerError: unknown;
   const stream = await handleChatStream({
     mastra,
@@ -55,6 +60,9 @@ export async function pipeAgentReply(options: {
     params: {
       messages: [turn.message],
       memory: { thread: turn.threadId, resource: turn.userId },
+      // Each finished LLM step is stored as it completes: a crash mid-turn loses at most the
+      // step in flight, never the ones before it.
+      savePerStep: true,
       requestContext: new RequestContext([[attemptContextKey, attempt]]),
       abortSignal,
     },
@@ -75,11 +83,12 @@ export async function pipeAgentReply(options: {
         finishReason = chunk.finishReason;
         continue;
       }
+      if (chunk.type === 'start') messageId = chunk.messageId;
       await write(chunk);
     }
   } catch (error) {
     if (abortSignal?.aborted) return aborted();
     throw error;
   }
-  return abortSignal?.aborted ? aborted() : { kind: 'finished', finishReason };
+  return abortSignal?.aborted ? aborted() : { ending: { kind: 'finished', finishReason }, messageId };
 }

@@ -1,13 +1,13 @@
 import type { UIMessage } from 'ai';
 import type { AppContext } from '../app-context';
-import { activeRunOfThread } from './active-run';
+import { activeRunsOfThread } from './active-run';
 import { requireOwnThread, threadMessages } from './threads';
 
 export interface ThreadView {
   id: string;
   title: string | undefined;
   messages: UIMessage[];
-  /** The run still answering, whose stream the client should attach to; null when idle. */
+  /** The run answering now (queued runs follow it), whose stream the client should attach to. */
   activeRunId: string | null;
 }
 
@@ -17,7 +17,8 @@ export interface ThreadView {
  */
 export async function readThread(context: Pick<AppContext, 'db' | 'memory'>, userId: string, threadId: string): Promise<ThreadView> {
   const thread = await requireOwnThread(context.memory, threadId, userId);
-  const [messages, active] = await Promise.all([threadMessages(context.memory, threadId, userId), activeRunOfThread(context.db, threadId)]);
+  const [messages, activeRuns] = await Promise.all([threadMessages(context.memory, threadId, userId), activeRunsOfThread(context.db, threadId)]);
+  const active = activeRuns[0];
   if (!active) return { id: threadId, title: thread.title, messages, activeRunId: null };
   const cut = messages.findIndex((message) => message.id === active.userMessageId);
   return { id: threadId, title: thread.title, messages: cut === -1 ? messages : messages.slice(0, cut + 1), activeRunId: active.runId };

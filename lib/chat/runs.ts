@@ -8,6 +8,7 @@ export type ChatRun = {
   userMessageId: string;
   createdAt: string;
   cancelRequestedAt: string | null;
+  waitsForRunId: string | null;
 };
 
 function fromRow(row: ChatRunTable): ChatRun {
@@ -18,13 +19,17 @@ function fromRow(row: ChatRunTable): ChatRun {
     userMessageId: row.user_message_id,
     createdAt: row.created_at,
     cancelRequestedAt: row.cancel_requested_at,
+    waitsForRunId: row.waits_for_run_id,
   };
 }
 
 export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelRequestedAt'>): Promise<void> {
   await db
     .insertInto('chat_runs')
-    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt, cancel_requested_at: null })
+    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt,
+      cancel_requested_at: null,
+      waits_for_run_id: run.waitsForRunId,
+    })
     .onConflict((conflict) => conflict.column('run_id').doNothing())
     .execute();
 }
@@ -34,16 +39,17 @@ export async function findRun(db: AppDatabase, runId: string): Promise<ChatRun |
   return row && fromRow(row);
 }
 
-export async function latestRunOfThread(db: AppDatabase, threadId: string): Promise<ChatRun | undefined> {
-  const row = await db
+/** The thread's newest runs, newest first. Active runs (answering or queued) are always the newest. */
+export async function recentRunsOfThread(db: AppDatabase, threadId: string, limit = 20): Promise<ChatRun[]> {
+  const rows = await db
     .selectFrom('chat_runs')
     .selectAll()
     .where('thread_id', '=', threadId)
     .orderBy('created_at', 'desc')
     .orderBy('run_id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row && fromRow(row);
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** Marks the run for cancellation; the first request wins, later ones change nothing. */

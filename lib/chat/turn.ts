@@ -6,6 +6,8 @@ export interface ChatTurn {
   userId: string;
   /** The new user message; earlier history comes from memory, never from the client. */
   message: UIMessage;
+  /** The thread's previous run, still active when this one started; this turn waits for it. */
+  waitsForRunId: string | null;
 }
 
 /** How a turn's stream ends; the closing step turns it into the terminal chunks. */

@@ -17,8 +17,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('user_message_id', 'text', (column) => column.notNull())
         .addColumn('created_at', 'text', (column) => column.notNull())
         .addColumn('cancel_requested_at', 'text')
+        .addColumn('waits_for_run_id', 'text')
         .execute();
       await db.schema.createIndex('chat_runs_thread_created').ifNotExists().on('chat_runs').columns(['thread_id', 'created_at']).execute();
+      await db.schema
+        .createTable('thread_locks')
+        .ifNotExists()
+        .addColumn('thread_id', 'text', (column) => column.primaryKey())
+        .addColumn('holder', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'bigint', (column) => column.notNull())
+        .execute();
     },
   },
 };

@@ -8,8 +8,19 @@ export interface ChatRunTable {
   created_at: string;
   /** Set once by a Stop; the reply step polls it and aborts the model call. */
   cancel_requested_at: string | null;
+  /** The thread's previous run, which this one waits for (enqueue and interrupt policies). */
+  waits_for_run_id: string | null;
+}
+
+/** A short lease that serializes turn starts on one thread across processes and instances. */
+export interface ThreadLockTable {
+  thread_id: string;
+  holder: string;
+  /** Epoch milliseconds; an expired lease can be taken over (its holder crashed). */
+  expires_at: number;
 }
 
 export interface Database {
   chat_runs: ChatRunTable;
+  thread_locks: ThreadLockTable;
 }

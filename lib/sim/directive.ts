@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Controls for the simulated model, written in the user's message as
- * `[[sim words=N tps=N tools=a,b fail_at=N fatal_at=N]]`. The directive is stripped before the
+ * `[[sim words=N tps=N tools=a,b fail_at=N fatal_at=N quote=N]]`. The directive is stripped before the
  * model "reads" the message, so it never shows up in a reply.
  */
 export interface SimDirective {
@@ -16,6 +16,8 @@ export interface SimDirective {
   failAt: number | undefined;
   /** The stream errors after this many tokens on every attempt (a persistent provider failure). */
   fatalAt: number | undefined;
+  /** Start the reply by quoting this many words of the previous assistant message (memory recall). */
+  quote: number | undefined;
 }
 
 const directivePattern = /\[\[sim\b([^\]]*)\]\]/i;
@@ -28,6 +30,7 @@ const fieldSchemas = {
   tools: z.string().regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i),
   fail_at: count,
   fatal_at: count,
+  quote: count,
 } as const;
 
 type Field = keyof typeof fieldSchemas;
@@ -38,7 +41,7 @@ function isField(name: string): name is Field {
 
 /** Splits a user message into its visible text and the simulation directive it carries. */
 export function parseDirective(text: string): { text: string; directive: SimDirective } {
-  const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined };
+  const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined, quote: undefined };
   const match = directivePattern.exec(text);
   if (!match) return { text: text.trim(), directive };
   for (const assignment of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
@@ -51,6 +54,7 @@ export function parseDirective(text: string): { text: string; directive: SimDire
     if (name === 'tools') directive.tools = (parsed.data as string).split(',');
     if (name === 'fail_at') directive.failAt = parsed.data as number;
     if (name === 'fatal_at') directive.fatalAt = parsed.data as number;
+    if (name === 'quote') directive.quote = parsed.data as number;
   }
   return { text: text.replace(directivePattern, ' ').replace(/\s+/g, ' ').trim(), directive };
 }

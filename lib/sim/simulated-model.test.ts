@@ -61,3 +61,18 @@ describe('simulated model', () => {
     expect(deltas(parts).length).toBeLessThan(30);
   });
 });
+
+describe('simulated model recall', () => {
+  it('quotes the previous assistant message it finds in the prompt', async () => {
+    const model = createSimulatedModel({ tokensPerSecond: 0, attempt: 1 });
+    const { stream } = await model.doStream({
+      prompt: [
+        { role: 'user', content: [{ type: 'text', text: 'first' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'The capital of Atlantis is Poseidonia, of course.' }] },
+        { role: 'user', content: [{ type: 'text', text: 'What did you say? [[sim words=5 quote=6]]' }] },
+      ],
+    });
+    const text = deltas((await collect(stream)).parts).join('');
+    expect(text.startsWith('Earlier I said: "The capital of Atlantis is Poseidonia,".')).toBe(true);
+  });
+});

@@ -32,6 +32,24 @@ function lastUserText(prompt: LanguageModelV3Prompt): string {
   return '';
 }
 
+/** The text of the assistant message before the newest user message: what memory recalled. */
+function previousAssistantText(prompt: LanguageModelV3Prompt): string | undefined {
+  const lastUser = prompt.findLastIndex((message) => message.role === 'user');
+  for (let index = lastUser - 1; index >= 0; index--) {
+    const message = prompt[index];
+    if (message?.role !== 'assistant') continue;
+    return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+  }
+  return undefined;
+}
+
+function quoteTokens(prompt: LanguageModelV3Prompt, words: number | undefined): string[] {
+  if (!words) return [];
+  const previous = previousAssistantText(prompt)?.split(/\s+/).filter(Boolean).slice(0, words);
+  if (!previous?.length) return ['I', ' have', ' nothing', ' earlier', ' to', ' quote.', '\n\n'];
+  return ['Earlier', ' I', ' said:', ` "${previous.join(' ')}".`, '\n\n'];
+}
+
 function promptWordCount(prompt: LanguageModelV3Prompt): number {
   let words = 0;
   for (const message of prompt) {
@@ -70,7 +88,7 @@ function failurePoint(directive: SimDirective, attempt: number): number | undefi
 export function createSimulatedModel(options: SimulatedModelOptions): LanguageModelV3 {
   async function doStream(call: LanguageModelV3CallOptions) {
     const { text, directive } = parseDirective(lastUserText(call.prompt));
-    const tokens = replyTokens(text, directive.words ?? defaultWords);
+    const tokens = [...quoteTokens(call.prompt, directive.quote), ...replyTokens(text, directive.words ?? defaultWords)];
     const tokensPerSecond = directive.tokensPerSecond ?? options.tokensPerSecond;
     const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
     const failAt = failurePoint(directive, options.attempt);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assemble, createSession, getStream, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
+import { announcedMessageId, assemble, createSession, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];
@@ -42,9 +42,13 @@ describe('crash recovery', () => {
     expect(reference.length).toBeGreaterThan(1000);
     expect(lastText?.type === 'text' && lastText.text).toBe(reference);
 
-    const view = await (await fetch(`${second.url}/api/threads/${threadId}`, { headers: { authorization: `Bearer ${session.token}` } })).json();
+    // Memory holds exactly one clean turn: the interrupted attempt's stored steps are gone, and
+    // the reply carries the id the stream announced last, so client and store agree.
+    const view = await getThread(second.url, session.token, threadId);
     expect(view.activeRunId).toBeNull();
-    expect(view.messages[0].role).toBe('user');
+    expect(view.messages.map((stored) => stored.role)).toEqual(['user', 'assistant']);
+    expect(view.messages[1]?.id).toBe(announcedMessageId([...beforeCrash, ...afterCrash]));
+    expect(textOf(view.messages[1])).toBe(reference);
 
     // A client arriving later replays the whole stream and it ends too.
     const replay = await readChunks(await getStream(second.url, session.token, runId, 0));

@@ -110,3 +110,30 @@ export function runIdOf(response: Response): string {
   if (!runId) throw new Error(`no x-workflow-run-id header (status ${response.status})`);
   return runId;
 }
+
+export interface StoredThread {
+  id: string;
+  title: string;
+  messages: UIMessage[];
+  activeRunId: string | null;
+}
+
+export async function getThread(baseUrl: string, token: string, threadId: string): Promise<StoredThread> {
+  const { status, body } = await getJson(baseUrl, token, `/api/threads/${threadId}`);
+  if (status !== 200) throw new Error(`thread ${threadId}: ${status} ${JSON.stringify(body)}`);
+  return body as StoredThread;
+}
+
+/** The id a client ends up giving the assistant message: the last `start` chunk's. */
+export function announcedMessageId(chunks: UIMessageChunk[]): string | undefined {
+  return chunks.findLast((chunk) => chunk.type === 'start')?.messageId;
+}
+
+export function postChatWith(baseUrl: string, token: string, body: Record<string, unknown>, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${baseUrl}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    ...init,
+  });
+}

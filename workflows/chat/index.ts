@@ -1,6 +1,9 @@
 import type { ChatTurn } from '@/lib/chat/turn';
+import { alignStoredReply } from './steps/align-stored-reply';
 import { endStream } from './steps/end-stream';
+import { saveUserMessage } from './steps/save-user-message';
 import { streamAgentReply } from './steps/stream-agent-reply';
+import { waitForPreviousTurn } from './steps/wait-for-previous-turn';
 
 // Errors cross from the step into the workflow sandbox, another realm: `instanceof Error` fails.
 function describe(error: unknown): string {
@@ -9,14 +12,18 @@ function describe(error: unknown): string {
 }
 
 /**
- * One assistant turn. Orchestration only: the reply is streamed by one step, and the stream is
- * always ended by another, whether the reply succeeded or failed for good.
+ * One assistant turn. Orchestration only: wait for the thread's previous turn if there is one,
+ * store the user message, stream the reply, align memory with the stream, and always end the
+ * stream, whether the reply finished, was stopped or failed for good.
  */
 export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
   try {
+    if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
+    await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
-    await endStream(reply);
+    if (reply.messageId) await alignStoredReply(turn, reply.messageId);
+    await endStream(reply.ending);
     return reply;
   } catch (error) {
     await endStream({ kind: 'failed', errorText: describe(error) });

@@ -10,7 +10,8 @@ export const dynamic = 'force-dynamic';
 /** Starts a durable turn and answers with its stream; the run id lets the client reconnect. */
 export const POST = authenticatedRoute(async (request, { app, userId }) => {
   const body = await readJson(request, chatRequestSchema(app.config.maxMessageChars), app.config.maxRequestBytes);
-  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages });
+  const policy = body.onActiveRun ?? app.config.doubleTexting;
+  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages }, policy);
   return createUIMessageStreamResponse({
     stream: getRun(runId).getReadable(),
     headers: { 'x-workflow-run-id': runId },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { doubleTextingPolicies } from '@/lib/config';
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
 
@@ -23,5 +24,7 @@ export function chatRequestSchema(maxMessageChars: number) {
       .max(1000)
       .transform((messages) => messages.at(-1))
       .pipe(userMessageSchema),
+    /** Overrides DOUBLE_TEXTING for this message: what to do if the thread is still answering. */
+    onActiveRun: z.enum(doubleTextingPolicies).optional(),
   });
 }

@@ -4,18 +4,21 @@ import { getAppContext } from '@/lib/app-context';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
 import type { ChatTurn } from '@/lib/chat/turn';
+import { discardAbandonedReply } from '@/lib/chat/turn-memory';
 
 /**
  * Streams the agent's reply into the run's durable stream. The step's only writer is held for
  * the whole call (several writers in one step can reorder chunks). Retried on transient model
  * errors; a provider error that cannot succeed on retry fails the step at once. A Stop recorded
- * for the run aborts the model call, and the reply ends as `aborted`.
+ * for the run aborts the model call, and the reply ends as `aborted`. Whatever an earlier attempt
+ * stored in memory is removed first, so the thread ends up as one clean turn.
  */
 export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId } = getWorkflowMetadata();
-  const { mastra, db } = await getAppContext();
+  const { mastra, db, memory } = await getAppContext();
+  await discardAbandonedReply(memory, turn);
   const stop = new AbortController();
   const stopWatching = watchForCancel(db, workflowRunId, stop);
   const writer = getWritable<UIMessageChunk>().getWriter();

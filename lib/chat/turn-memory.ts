@@ -1,0 +1,40 @@
+import type { MastraDBMessage } from '@mastra/core/agent/message-list';
+import type { Memory } from '@mastra/memory';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChatTurn } from './turn';
+
+async function messagesAfterUserMessage(memory: Memory, turn: ChatTurn): Promise<MastraDBMessage[]> {
+  const { messages } = await memory.recall({ threadId: turn.threadId, resourceId: turn.userId, perPage: false });
+  const index = messages.findIndex((message) => message.id === turn.message.id);
+  return index === -1 ? [] : messages.slice(index + 1);
+}
+
+/**
+ * Removes what an abandoned attempt of this turn stored (Mastra saves each finished step), so a
+ * retried or crash-recovered turn does not append its reply to the old one. Turns on a thread
+ * run one at a time, so everything after the turn's user message belongs to this turn.
+ */
+export async function discardAbandonedReply(memory: Memory, turn: ChatTurn): Promise<number> {
+  const stale = await messagesAfterUserMessage(memory, turn);
+  if (stale.length > 0) await memory.deleteMessages(stale.map((message) => message.id));
+  return stale.length;
+}
+
+/**
+ * Makes the stored reply carry the id the stream announced, so the client's message and the
+ * stored one are the same object. Mastra keeps the announced id on a normal finish, but saves a
+ * stopped reply under a fresh id, and saves it shortly after the stream ends: wait for it.
+ */
+export async function alignStoredReply(memory: Memory, turn: ChatTurn, messageId: string, waitMs = 2_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let stored = await messagesAfterUserMessage(memory, turn);
+  while (!stored.some((message) => message.role === 'assistant') && Date.now() < deadline) {
+    await sleep(50);
+    stored = await messagesAfterUserMessage(memory, turn);
+  }
+  if (stored.some((message) => message.id === messageId)) return;
+  const reply = stored.findLast((message) => message.role === 'assistant');
+  if (!reply) return;
+  await memory.saveMessages({ messages: [{ ...reply, id: messageId }] });
+  await memory.deleteMessages(stored.filter((message) => message.id !== messageId).map((message) => message.id));
+}

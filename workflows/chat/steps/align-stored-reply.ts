@@ -1,0 +1,10 @@
+import { getAppContext } from '@/lib/app-context';
+import type { ChatTurn } from '@/lib/chat/turn';
+import { alignStoredReply as align } from '@/lib/chat/turn-memory';
+
+/** Gives the stored reply the message id the stream announced (see alignStoredReply). */
+export async function alignStoredReply(turn: ChatTurn, messageId: string): Promise<void> {
+  'use step';
+  const { memory } = await getAppContext();
+  await align(memory, turn, messageId);
+}
