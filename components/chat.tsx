@@ -50,58 +50,58 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
   return (
     <div className="layout">
       <ThreadSidebar currentThreadId={threadId} refreshKey={`${status}:${messages.length}`} />
-    <div className="chat">
-      <header className="chat-header">
-        <a className="brand" href="/">
-          Durable Chat
-        </a>
-        {simulated && (
-          <span className="badge" title="No model key is configured: replies come from the built-in simulated model">
-            Simulated model
+      <div className="chat">
+        <header className="chat-header">
+          <a className="brand" href="/">
+            Durable Chat
+          </a>
+          {simulated && (
+            <span className="badge" title="No model key is configured: replies come from the built-in simulated model">
+              Simulated model
+            </span>
+          )}
+          <span className={`status ${reconnecting ? 'reconnecting' : status}`} data-testid="chat-status" data-status={status}>
+            {statusLabel(status, reconnecting, runId)}
           </span>
-        )}
-        <span className={`status ${reconnecting ? 'reconnecting' : status}`} data-testid="chat-status" data-status={status}>
-          {statusLabel(status, reconnecting, runId)}
-        </span>
-      </header>
-      <main className="messages" data-testid="messages">
-        {messages.length === 0 && <p className="empty">Ask anything. Close the tab mid-answer and come back: the answer keeps going.</p>}
-        {messages.map((message, index) => (
-          <MessageView key={message.id} message={message} streaming={busy && index === messages.length - 1} />
-        ))}
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {error && !notice && (
-          <p className="error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div ref={bottom} />
-      </main>
-      <form className="composer" onSubmit={submit}>
-        <textarea
-          value={input}
-          placeholder="Message Durable Chat"
-          rows={2}
-          onChange={(event) => setInput(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey) submit(event);
-          }}
-        />
-        {busy && runId ? (
-          <button type="button" className="stop" onClick={() => void fetch(`/api/chat/${encodeURIComponent(runId)}`, { method: 'DELETE' })}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={busy || input.trim() === ''}>
-            Send
-          </button>
-        )}
-      </form>
-    </div>
+        </header>
+        <main className="messages" data-testid="messages">
+          {messages.length === 0 && <p className="empty">Ask anything. Close the tab mid-answer and come back: the answer keeps going.</p>}
+          {messages.map((message, index) => (
+            <MessageView key={message.id} message={message} streaming={busy && index === messages.length - 1} />
+          ))}
+          {notice && (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          )}
+          {error && !notice && (
+            <p className="error" role="alert">
+              {error.message}
+            </p>
+          )}
+          <div ref={bottom} />
+        </main>
+        <form className="composer" onSubmit={submit}>
+          <textarea
+            value={input}
+            placeholder="Message Durable Chat"
+            rows={2}
+            onChange={(event) => setInput(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !event.shiftKey) submit(event);
+            }}
+          />
+          {busy && runId ? (
+            <button type="button" className="stop" onClick={() => void fetch(`/api/chat/${encodeURIComponent(runId)}`, { method: 'DELETE' })}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" disabled={busy || input.trim() === ''}>
+              Send
+            </button>
+          )}
+        </form>
+      </div>
     </div>
   );
 }
