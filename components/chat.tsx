@@ -1,14 +1,14 @@
 'use client';
 
-import type { UIMessage } from 'ai';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useDurableChat } from '@/hooks/use-durable-chat';
+import type { ChatMessage } from '@/lib/chat/message-protocol';
 import { MessageView } from './message-view';
 import { ThreadSidebar } from './thread-sidebar';
 
 interface ChatProps {
   threadId: string;
-  initialMessages: UIMessage[];
+  initialMessages: ChatMessage[];
   activeRunId: string | null;
   simulated: boolean;
 }

@@ -1,9 +1,9 @@
 'use client';
 
-import type { UIMessage } from 'ai';
 import { Streamdown } from 'streamdown';
+import { type ChatMessage, visibleParts } from '@/lib/chat/message-protocol';
 
-function Part({ part, streaming }: { part: UIMessage['parts'][number]; streaming: boolean }) {
+function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streaming: boolean }) {
   switch (part.type) {
     case 'text':
       return <Streamdown isAnimating={streaming}>{part.text}</Streamdown>;
@@ -14,11 +14,12 @@ function Part({ part, streaming }: { part: UIMessage['parts'][number]; streaming
   }
 }
 
-export function MessageView({ message, streaming }: { message: UIMessage; streaming: boolean }) {
+/** A message as it stands: parts of an abandoned attempt (before a reset marker) are not shown. */
+export function MessageView({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
   return (
     <article className={`message ${message.role}`} data-role={message.role} data-message-id={message.id}>
       <div className="bubble">
-        {message.parts.map((part, index) => (
+        {visibleParts(message.parts).map((part, index) => (
           <Part key={index} part={part} streaming={streaming} />
         ))}
       </div>

@@ -2,8 +2,8 @@
 
 import { useChat } from '@ai-sdk/react';
 import { WorkflowChatTransport } from '@workflow/ai';
-import type { UIMessage } from 'ai';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ChatMessage, chatDataPartSchemas, normalizeMessage } from '@/lib/chat/message-protocol';
 import { createResilientFetch } from '@/lib/client/resilient-fetch';
 import { fetchThreadView, type ThreadView } from './use-thread-view';
 
@@ -22,7 +22,7 @@ async function activeRunOfConflict(response: Response): Promise<string | undefin
  * A message sent while the thread is still answering (another tab, say) is not lost: the page
  * re-syncs with the server, attaches to the answering run and hands the text back to the input.
  */
-export function useDurableChat(options: { threadId: string; initialMessages: UIMessage[]; activeRunId: string | null; onRejected?: (text: string) => void }) {
+export function useDurableChat(options: { threadId: string; initialMessages: ChatMessage[]; activeRunId: string | null; onRejected?: (text: string) => void }) {
   const { threadId, onRejected } = options;
   const runIdRef = useRef<string | null>(options.activeRunId);
   const [runId, setRunId] = useState<string | null>(options.activeRunId);
@@ -44,7 +44,7 @@ export function useDurableChat(options: { threadId: string; initialMessages: UIM
       }
       return response;
     };
-    return new WorkflowChatTransport<UIMessage>({
+    return new WorkflowChatTransport<ChatMessage>({
       api: '/api/chat',
       fetch: conflictAwareFetch,
       // The server keeps the history; sending only the new message keeps requests small.
@@ -62,7 +62,16 @@ export function useDurableChat(options: { threadId: string; initialMessages: UIM
     });
   }, [remember]);
 
-  const chat = useChat<UIMessage>({ id: threadId, messages: options.initialMessages, transport, resume: options.activeRunId !== null });
+  const chat = useChat<ChatMessage>({
+    id: threadId,
+    messages: options.initialMessages,
+    transport,
+    resume: options.activeRunId !== null,
+    dataPartSchemas: chatDataPartSchemas,
+    // Once the answer is complete, keep only what it finally is (see message-protocol.ts), so
+    // the page's messages equal the stored thread.
+    onFinish: ({ message }) => setMessages((current) => current.map((item) => (item.id === message.id ? normalizeMessage(item) : item))),
+  });
   const { messages, setMessages, resumeStream, clearError } = chat;
 
   const attach = useCallback(

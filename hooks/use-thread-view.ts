@@ -1,10 +1,10 @@
 'use client';
 
-import type { UIMessage } from 'ai';
+import type { ChatMessage } from '@/lib/chat/message-protocol';
 import { useEffect, useState } from 'react';
 
 export interface ThreadView {
-  messages: UIMessage[];
+  messages: ChatMessage[];
   activeRunId: string | null;
 }
 

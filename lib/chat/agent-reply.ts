@@ -4,6 +4,7 @@ import type { Mastra } from '@mastra/core/mastra';
 import { RequestContext } from '@mastra/core/request-context';
 import type { FinishReason, UIMessageChunk } from 'ai';
 import { attemptContextKey, chatAgentId } from '../../mastra/agents/chat-agent';
+import { withAttemptPartIds } from './message-protocol';
 import type { ChatTurn, StreamEnding } from './turn';
 
 /** The model call failed; `retryable` says whether another attempt could succeed. */
@@ -22,7 +23,7 @@ export class ModelCallError extends Error {
 export interface ReplyOutcome {
   ending: Exclude<StreamEnding, { kind: 'failed' }>;
   /** The assistant message id the stream announced in its `start` chunk. */
-  messageId: string | undefined;
+  messageId: string;
 }
 
 function isRetryable(error: unknown): boolean {
@@ -48,9 +49,13 @@ export async function pipeAgentReply(options: {
   write: (chunk: UIMessageChunk) => Promise<void>;
   /** Aborts the model call (a Stop); the reply then ends as `aborted`, not as an error. */
   abortSignal?: AbortSignal;
+  /**
+   * The id every attempt announces for the reply. Mastra picks a fresh id per attempt; a client
+   * that saw two ids would show two messages, so the `start` chunk carries this one instead.
+   */
+  messageId: string;
 }): Promise<ReplyOutcome> {
-  const { mastra, turn, attempt, write, abortSignal } = options;
-  let messageId: string | undefined;
+  const { mastra, turn, attempt, write, abortSignal, messageId } = options;
   const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId });
   let providerError: unknown;
   const stream = await handleChatStream({
@@ -73,8 +78,9 @@ export async function pipeAgentReply(options: {
   });
   let finishReason: FinishReason | undefined;
   try {
+    // After a Stop the agent still delivers what it produced before noticing, then `abort`;
+    // forwarding those chunks keeps the stream equal to the partial answer memory stores.
     for await (const chunk of stream) {
-      if (abortSignal?.aborted) return aborted();
       if (chunk.type === 'abort') return aborted();
       if (chunk.type === 'error') {
         throw new ModelCallError(chunk.errorText, isRetryable(providerError), { cause: providerError });
@@ -83,8 +89,7 @@ export async function pipeAgentReply(options: {
         finishReason = chunk.finishReason;
         continue;
       }
-      if (chunk.type === 'start') messageId = chunk.messageId;
-      await write(chunk);
+      await write(chunk.type === 'start' ? { ...chunk, messageId } : withAttemptPartIds(chunk, attempt));
     }
   } catch (error) {
     if (abortSignal?.aborted) return aborted();

@@ -1,6 +1,5 @@
 import type { MastraDBMessage } from '@mastra/core/agent/message-list';
 import type { Memory } from '@mastra/memory';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatTurn } from './turn';
 
 async function messagesAfterUserMessage(memory: Memory, turn: ChatTurn): Promise<MastraDBMessage[]> {
@@ -22,16 +21,12 @@ export async function discardAbandonedReply(memory: Memory, turn: ChatTurn): Pro
 
 /**
  * Makes the stored reply carry the id the stream announced, so the client's message and the
- * stored one are the same object. Mastra keeps the announced id on a normal finish, but saves a
- * stopped reply under a fresh id, and saves it shortly after the stream ends: wait for it.
+ * stored one are the same object. Mastra stores the reply under an id of its own (a new one per
+ * attempt, and another one for a stopped reply); it has finished saving by the time the agent
+ * stream ends, so renaming afterwards cannot race with it.
  */
-export async function alignStoredReply(memory: Memory, turn: ChatTurn, messageId: string, waitMs = 2_000): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  let stored = await messagesAfterUserMessage(memory, turn);
-  while (!stored.some((message) => message.role === 'assistant') && Date.now() < deadline) {
-    await sleep(50);
-    stored = await messagesAfterUserMessage(memory, turn);
-  }
+export async function alignStoredReply(memory: Memory, turn: ChatTurn, messageId: string): Promise<void> {
+  const stored = await messagesAfterUserMessage(memory, turn);
   if (stored.some((message) => message.id === messageId)) return;
   const reply = stored.findLast((message) => message.role === 'assistant');
   if (!reply) return;

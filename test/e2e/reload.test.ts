@@ -20,6 +20,24 @@ afterAll(async () => {
 const assistantWords = async (page: Parameters<typeof shownMessages>[0]) =>
   ((await shownMessages(page)).findLast((message) => message.role === 'assistant')?.text ?? '').split(/\s+/).filter(Boolean).length;
 
+describe('a retried model call in Chromium', () => {
+  it("replaces the failed attempt's partial text instead of repeating it", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForURL(/\/chat\//);
+    await sendMessage(page, 'Flaky provider [[sim words=60 tps=40 fail_at=20]]');
+    await waitForStatus(page, 'streaming', 10_000);
+    await waitForStatus(page, 'ready', 30_000);
+    const reply = (await shownMessages(page))[1]?.text ?? '';
+    const firstSentence = reply.slice(0, reply.indexOf('.') + 1);
+    expect(firstSentence.length).toBeGreaterThan(10);
+    expect(reply.split(firstSentence)).toHaveLength(2);
+    await expectPageMatchesStore(page);
+    await context.close();
+  });
+});
+
 describe('reload mid-stream in Chromium', () => {
   it('shows the history once, continues the live answer, and ends equal to the stored thread', async () => {
     const context = await browser.newContext();

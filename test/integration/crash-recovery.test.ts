@@ -54,5 +54,6 @@ describe('crash recovery', () => {
     const replay = await readChunks(await getStream(second.url, session.token, runId, 0));
     expect(replay.slice(0, beforeCrash.length)).toEqual(beforeCrash);
     expect(replay.at(-1)?.type).toBe('finish');
+    expect(replay.filter((chunk) => chunk.type === 'data-reset')).toEqual([{ type: 'data-reset', data: { attempt: 2 } }]);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   announcedMessageId,
   assemble,
+  assembleRaw,
   createSession,
   getJson,
   getStream,
@@ -46,10 +47,25 @@ describe('memory after a retried turn', () => {
     const chunks = await readChunks(response);
     expect(await waitForRunEnd(server.url, alice.token, runId)).toBe('completed');
 
+    // The retry marks where it starts over, so the client drops the abandoned partial text.
+    const reset = chunks.findIndex((chunk) => chunk.type === 'data-reset');
+    expect(chunks[reset]).toEqual({ type: 'data-reset', data: { attempt: 2 } });
+    // The failed attempt streamed up to 12 deltas (the last few may still sit in the writer's
+    // buffer when the step fails).
+    const abandoned = chunks.slice(0, reset).filter((chunk) => chunk.type === 'text-delta').length;
+    expect(abandoned).toBeGreaterThan(0);
+    expect(abandoned).toBeLessThanOrEqual(12);
+    expect(new Set(chunks.flatMap((chunk) => (chunk.type === 'start' ? [chunk.messageId] : []))).size).toBe(1);
+    const raw = await assembleRaw(chunks);
+    expect(raw?.parts.filter((part) => part.type === 'text')).toHaveLength(2);
+    const shown = (await assemble(chunks))!;
+
     const thread = await getThread(server.url, alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant']);
     expect(thread.messages[1]?.id).toBe(announcedMessageId(chunks));
-    expect(textOf(thread.messages[1])).toBe(await cleanReplyText('Flaky memory [[sim words=40 tps=0]]'));
+    expect(thread.messages[1]?.id).toBe(shown.id);
+    expect(textOf(thread.messages[1])).toBe(textOf(shown));
+    expect(textOf(shown)).toBe(await cleanReplyText('Flaky memory [[sim words=40 tps=0]]'));
   });
 });
 

@@ -1,6 +1,7 @@
 import { safeValidateTypes } from '@ai-sdk/provider-utils';
 import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
 import { randomUUID } from 'node:crypto';
+import { normalizeMessage } from '../../lib/chat/message-protocol';
 
 export interface Session {
   userId: string;
@@ -72,8 +73,17 @@ export async function readChunks(response: Response, limit = Number.POSITIVE_INF
   return chunks;
 }
 
-/** The UIMessage a client assembles from a chunk sequence, as `useChat` would. */
+/**
+ * The UIMessage a client shows for a chunk sequence: assembled by the AI SDK, then with any
+ * abandoned attempt (before a reset marker) dropped, as the app's client does.
+ */
 export async function assemble(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
+  const message = await assembleRaw(chunks);
+  return message && normalizeMessage(message);
+}
+
+/** The UIMessage exactly as the AI SDK's reader assembles it. */
+export async function assembleRaw(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);

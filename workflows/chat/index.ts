@@ -22,7 +22,7 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
     if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
     await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
-    if (reply.messageId) await alignStoredReply(turn, reply.messageId);
+    await alignStoredReply(turn, reply.messageId);
     await endStream(reply.ending);
     return reply;
   } catch (error) {

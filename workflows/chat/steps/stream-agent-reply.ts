@@ -3,6 +3,7 @@ import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable } from 'w
 import { getAppContext } from '@/lib/app-context';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
+import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { discardAbandonedReply } from '@/lib/chat/turn-memory';
 
@@ -23,7 +24,16 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome> {
   const stopWatching = watchForCancel(db, workflowRunId, stop);
   const writer = getWritable<UIMessageChunk>().getWriter();
   try {
-    return await pipeAgentReply({ mastra, turn, attempt, abortSignal: stop.signal, write: (chunk) => writer.write(chunk) });
+    // An earlier attempt's chunks are already in the stream: mark where this attempt starts over.
+    if (attempt > 1) await writer.write(resetChunk(attempt));
+    return await pipeAgentReply({
+      mastra,
+      turn,
+      attempt,
+      abortSignal: stop.signal,
+      messageId: replyMessageId(workflowRunId),
+      write: (chunk) => writer.write(chunk),
+    });
   } catch (error) {
     if (error instanceof ModelCallError && !error.retryable) throw new FatalError(error.message);
     throw error;

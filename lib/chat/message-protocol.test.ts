@@ -1,0 +1,61 @@
+import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import { describe, expect, it } from 'vitest';
+import { normalizeMessage, resetChunk, withAttemptPartIds } from './message-protocol';
+
+async function assemble(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  let last: UIMessage | undefined;
+  for await (const message of readUIMessageStream({ stream })) last = message;
+  return last;
+}
+
+const attempt = (messageId: string, words: string[], complete: boolean): UIMessageChunk[] => [
+  { type: 'start', messageId },
+  { type: 'start-step' },
+  { type: 'text-start', id: 'txt-0' },
+  ...words.map((word): UIMessageChunk => ({ type: 'text-delta', id: 'txt-0', delta: word })),
+  ...(complete ? ([{ type: 'text-end', id: 'txt-0' }, { type: 'finish-step' }] as UIMessageChunk[]) : []),
+];
+
+describe('reset marker', () => {
+  it('keeps the stream valid for a plain reader, which starts over at the new message id', async () => {
+    const chunks = [...attempt('m-1', ['Hel', 'lo'], false), resetChunk(2), ...attempt('m-2', ['Hello', ' world'], true), { type: 'finish' } as UIMessageChunk];
+    const message = await assemble(chunks);
+    expect(message?.id).toBe('m-2');
+    expect(normalizeMessage(message!).parts).toEqual([{ type: 'step-start' }, { type: 'text', text: 'Hello world', state: 'done' }]);
+  });
+
+  it('drops the abandoned attempt from a message that kept it (useChat appends on submit)', () => {
+    const message: UIMessage = {
+      id: 'm-2',
+      role: 'assistant',
+      parts: [
+        { type: 'step-start' },
+        { type: 'text', text: 'Hel', state: 'streaming' },
+        { type: 'data-reset', data: { attempt: 2 } },
+        { type: 'step-start' },
+        { type: 'text', text: 'Hello world', state: 'done' },
+      ],
+    };
+    expect(normalizeMessage(message).parts).toEqual([{ type: 'step-start' }, { type: 'text', text: 'Hello world', state: 'done' }]);
+  });
+
+  it('leaves a message without markers untouched', async () => {
+    const message = await assemble([...attempt('m-1', ['Hi'], true), { type: 'finish' }]);
+    expect(normalizeMessage(message!)).toBe(message);
+  });
+});
+
+describe('part ids of a retried attempt', () => {
+  it('are distinct from the abandoned attempt, so text is never merged into its open part', () => {
+    expect(withAttemptPartIds({ type: 'text-delta', id: '0', delta: 'a' }, 1)).toEqual({ type: 'text-delta', id: '0', delta: 'a' });
+    expect(withAttemptPartIds({ type: 'text-delta', id: '0', delta: 'a' }, 2)).toEqual({ type: 'text-delta', id: '0~2', delta: 'a' });
+    expect(withAttemptPartIds({ type: 'reasoning-start', id: 'r' }, 3)).toEqual({ type: 'reasoning-start', id: 'r~3' });
+    expect(withAttemptPartIds({ type: 'start-step' }, 2)).toEqual({ type: 'start-step' });
+  });
+});

@@ -1,0 +1,67 @@
+import type { UIMessage, UIMessageChunk } from 'ai';
+import { z } from 'zod';
+
+/**
+ * The app's one message type. Besides the AI SDK's parts it carries one custom data part:
+ *
+ * `data-reset` marks where a retried or crash-recovered attempt starts over. Durable steps are
+ * at-least-once: an interrupted attempt's chunks stay in the run's stream, and the next attempt
+ * writes the reply again after them. Everything the message held before the marker belongs to
+ * the abandoned attempt and is not part of the answer. It is an ordinary `data-*` chunk, so the
+ * stream stays a valid AI SDK UI stream for plain readers; `normalizeMessage` applies it.
+ */
+export const resetDataSchema = z.object({
+  /** The attempt that starts after the marker (2 for the first retry). */
+  attempt: z.number().int().min(2),
+});
+
+export type ChatDataParts = { reset: z.infer<typeof resetDataSchema> };
+
+export type ChatMessage = UIMessage<unknown, ChatDataParts>;
+
+/** Schemas of the custom data parts, for `useChat` to validate them. */
+export const chatDataPartSchemas = { reset: resetDataSchema };
+
+/** One reply per run, so the run id names it: stable across attempts, crashes and replays. */
+export function replyMessageId(runId: string): string {
+  return `reply_${runId}`;
+}
+
+export function resetChunk(attempt: number): UIMessageChunk {
+  return { type: 'data-reset', data: { attempt } };
+}
+
+/**
+ * Gives a retried attempt's text and reasoning parts ids of their own. Providers number parts
+ * from "0" in every call, and an abandoned attempt's part may still be open in a reader's state:
+ * the transport would merge the new attempt's text into the old part (which the reset marker
+ * hides) instead of starting a new one.
+ */
+export function withAttemptPartIds(chunk: UIMessageChunk, attempt: number): UIMessageChunk {
+  if (attempt <= 1) return chunk;
+  switch (chunk.type) {
+    case 'text-start':
+    case 'text-delta':
+    case 'text-end':
+    case 'reasoning-start':
+    case 'reasoning-delta':
+    case 'reasoning-end':
+      return { ...chunk, id: `${chunk.id}~${attempt}` };
+    default:
+      return chunk;
+  }
+}
+
+type Part = UIMessage['parts'][number];
+
+/** The parts that make up the answer: those after the last reset marker. */
+export function visibleParts<P extends Part | ChatMessage['parts'][number]>(parts: readonly P[]): P[] {
+  const lastReset = parts.findLastIndex((part) => part.type === 'data-reset');
+  return parts.slice(lastReset + 1);
+}
+
+/** The message as the answer stands: abandoned attempts and their markers removed. */
+export function normalizeMessage<M extends UIMessage | ChatMessage>(message: M): M {
+  const parts = visibleParts(message.parts as Part[]);
+  return parts.length === message.parts.length ? message : ({ ...message, parts } as M);
+}
