@@ -4,6 +4,8 @@ import type { Mastra } from '@mastra/core/mastra';
 import { RequestContext } from '@mastra/core/request-context';
 import type { FinishReason, UIMessageChunk } from 'ai';
 import { attemptContextKey, chatAgentId } from '../../mastra/agents/chat-agent';
+import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
+import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { withAttemptPartIds } from './message-protocol';
 import type { ChatTurn, StreamEnding } from './turn';
 
@@ -12,6 +14,8 @@ export class ModelCallError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** What the failed attempt consumed at the provider before failing. */
+    readonly consumed: MeteredUsage,
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -24,6 +28,15 @@ export interface ReplyOutcome {
   ending: Exclude<StreamEnding, { kind: 'failed' }>;
   /** The assistant message id the stream announced in its `start` chunk. */
   messageId: string;
+  /** What this attempt consumed; for a stopped reply, including the step cut short. */
+  consumed: MeteredUsage;
+}
+
+/** Usage a provider attached to its error (the simulated model does), if any. */
+function reportedUsage(error: unknown): TokenUsage | undefined {
+  if (!APICallError.isInstance(error)) return undefined;
+  const data = error.data as { usage?: Parameters<typeof usageFromMastra>[0] } | undefined;
+  return data?.usage ? usageFromMastra(data.usage) : undefined;
 }
 
 function isRetryable(error: unknown): boolean {
@@ -56,7 +69,8 @@ export async function pipeAgentReply(options: {
   messageId: string;
 }): Promise<ReplyOutcome> {
   const { mastra, turn, attempt, write, abortSignal, messageId } = options;
-  const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId });
+  const meter = new UsageMeter();
+  const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId, consumed: meter.interrupted() });
   let providerError: unknown;
   const stream = await handleChatStream({
     mastra,
@@ -70,6 +84,7 @@ export async function pipeAgentReply(options: {
       savePerStep: true,
       requestContext: new RequestContext([[attemptContextKey, attempt]]),
       abortSignal,
+      onStepFinish: (step) => meter.stepFinished(usageFromMastra(step.usage)),
     },
     onError: (error) => {
       providerError = error;
@@ -83,8 +98,10 @@ export async function pipeAgentReply(options: {
     for await (const chunk of stream) {
       if (chunk.type === 'abort') return aborted();
       if (chunk.type === 'error') {
-        throw new ModelCallError(chunk.errorText, isRetryable(providerError), { cause: providerError });
+        const consumed = meter.interrupted(reportedUsage(providerError));
+        throw new ModelCallError(chunk.errorText, isRetryable(providerError), consumed, { cause: providerError });
       }
+      meter.observe(chunk);
       if (chunk.type === 'finish') {
         finishReason = chunk.finishReason;
         continue;
@@ -95,5 +112,5 @@ export async function pipeAgentReply(options: {
     if (abortSignal?.aborted) return aborted();
     throw error;
   }
-  return abortSignal?.aborted ? aborted() : { ending: { kind: 'finished', finishReason }, messageId };
+  return abortSignal?.aborted ? aborted() : { ending: { kind: 'finished', finishReason }, messageId, consumed: meter.completed() };
 }

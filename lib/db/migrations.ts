@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
 /**
@@ -27,6 +27,39 @@ const migrations: Record<string, Migration> = {
         .addColumn('holder', 'text', (column) => column.notNull())
         .addColumn('expires_at', 'bigint', (column) => column.notNull())
         .execute();
+    },
+  },
+  '0002_billing': {
+    async up(db: Kysely<unknown>) {
+      const usageColumns = <T extends CreateTableBuilder<string, never>>(table: T) =>
+        table
+          .addColumn('model_id', 'text', (column) => column.notNull())
+          .addColumn('input_tokens', 'bigint', (column) => column.notNull())
+          .addColumn('cached_input_tokens', 'bigint', (column) => column.notNull())
+          .addColumn('output_tokens', 'bigint', (column) => column.notNull())
+          .addColumn('reasoning_tokens', 'bigint', (column) => column.notNull())
+          .addColumn('cost_micros', 'bigint', (column) => column.notNull())
+          .addColumn('outcome', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull());
+      await usageColumns(
+        db.schema
+          .createTable('billing_charges')
+          .ifNotExists()
+          .addColumn('run_id', 'text', (column) => column.primaryKey())
+          .addColumn('user_id', 'text', (column) => column.notNull())
+          .addColumn('thread_id', 'text', (column) => column.notNull())
+          .addColumn('day', 'text', (column) => column.notNull()),
+      ).execute();
+      await db.schema.createIndex('billing_charges_user_day').ifNotExists().on('billing_charges').columns(['user_id', 'day']).execute();
+      await usageColumns(
+        db.schema
+          .createTable('billing_attempts')
+          .ifNotExists()
+          .addColumn('run_id', 'text', (column) => column.notNull())
+          .addColumn('attempt', 'integer', (column) => column.notNull())
+          .addColumn('source', 'text', (column) => column.notNull())
+          .addPrimaryKeyConstraint('billing_attempts_pk', ['run_id', 'attempt']),
+      ).execute();
     },
   },
 };

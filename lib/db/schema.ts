@@ -20,7 +20,40 @@ export interface ThreadLockTable {
   expires_at: number;
 }
 
+interface UsageColumns {
+  model_id: string;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_micros: number;
+}
+
+/** What the user is charged for a run: exactly one row per run (the primary key). */
+export interface BillingChargeTable extends UsageColumns {
+  run_id: string;
+  user_id: string;
+  thread_id: string;
+  /** How the run ended: completed, aborted (charged up to the stop) or failed (charged nothing). */
+  outcome: 'completed' | 'aborted' | 'failed';
+  /** UTC day (YYYY-MM-DD) for the usage report. */
+  day: string;
+  created_at: string;
+}
+
+/** What the provider consumed per attempt, retried and abandoned ones included (cost of goods). */
+export interface BillingAttemptTable extends UsageColumns {
+  run_id: string;
+  attempt: number;
+  outcome: 'completed' | 'aborted' | 'failed' | 'crashed';
+  /** `provider`: counts the provider reported; `estimated`: counted from the streamed chunks. */
+  source: 'provider' | 'estimated';
+  created_at: string;
+}
+
 export interface Database {
   chat_runs: ChatRunTable;
   thread_locks: ThreadLockTable;
+  billing_charges: BillingChargeTable;
+  billing_attempts: BillingAttemptTable;
 }

@@ -66,13 +66,15 @@ function usage(inputTokens: number, outputTokens: number): LanguageModelV3Usage 
   };
 }
 
-function providerFailure(afterTokens: number): APICallError {
+/** A mid-stream failure that, unlike most real providers, reports what it served before failing. */
+function providerFailure(inputTokens: number, outputTokens: number): APICallError {
   return new APICallError({
-    message: `Simulated provider failure after ${afterTokens} tokens`,
+    message: `Simulated provider failure after ${outputTokens} tokens`,
     url: 'simulated://model',
     requestBodyValues: {},
     statusCode: 503,
     isRetryable: true,
+    data: { usage: { inputTokens, outputTokens } },
   });
 }
 
@@ -112,7 +114,7 @@ export function createSimulatedModel(options: SimulatedModelOptions): LanguageMo
         };
         if (abortIfRequested()) return;
         if (failAt !== undefined && emitted >= failAt) {
-          controller.error(providerFailure(emitted));
+          controller.error(providerFailure(inputTokens, emitted));
           return;
         }
         if (emitted === tokens.length) {

@@ -48,7 +48,7 @@ describe('Stop', () => {
     expect(stopped.status).toBe(202);
     expect(await stopped.json()).toMatchObject({ status: 'completed', cancelRequestedAt: null });
     const replay = await readChunks(await getStream(server.url, alice.token, runId, 0));
-    expect(replay.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(replay.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect((await getJson(server.url, alice.token, `/api/chat/${runId}`)).body.status).toBe('completed');
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, createSession, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
+import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];
@@ -55,5 +55,17 @@ describe('crash recovery', () => {
     expect(replay.slice(0, beforeCrash.length)).toEqual(beforeCrash);
     expect(replay.at(-1)?.type).toBe('finish');
     expect(replay.filter((chunk) => chunk.type === 'data-reset')).toEqual([{ type: 'data-reset', data: { attempt: 2 } }]);
+
+    // Billing: one charge for the answer; the attempt that died with the process is estimated
+    // from what it had streamed.
+    const { body: entry } = await getJson(second.url, session.token, `/api/billing/runs/${runId}`);
+    expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 300 });
+    expect(entry.attempts).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'crashed', source: 'estimated' }),
+      expect.objectContaining({ attempt: 2, outcome: 'completed', source: 'provider', outputTokens: 300 }),
+    ]);
+    const streamedBeforeCrash = replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')).filter((chunk) => chunk.type === 'text-delta').length;
+    expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);
+    expect(streamedBeforeCrash).toBeGreaterThanOrEqual(beforeCrash.filter((chunk) => chunk.type === 'text-delta').length);
   });
 });

@@ -126,8 +126,8 @@ describe('double texting', () => {
     const second = await postChatWith(server.url, alice.token, { id: threadId, messages: [userMessage('Second question [[sim words=5 tps=0]]')], onActiveRun: 'enqueue' });
     expect(second.status).toBe(200);
     const [firstChunks, secondChunks] = await Promise.all([readChunks(first), readChunks(second)]);
-    expect(firstChunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
-    expect(secondChunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(firstChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    expect(secondChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     const thread = await getThread(server.url, alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(textOf(thread.messages[0])).toBe('First question [[sim words=80 tps=60]]');
@@ -144,7 +144,7 @@ describe('double texting', () => {
     const firstChunks = [...head, ...(await readChunks(await getStream(server.url, alice.token, runIdOf(first), head.length)))];
     expect(firstChunks.slice(-2).map((chunk) => chunk.type)).toEqual(['abort', 'finish']);
     const secondChunks = await readChunks(second);
-    expect(secondChunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(secondChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
 
     const thread = await getThread(server.url, alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant', 'user', 'assistant']);

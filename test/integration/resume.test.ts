@@ -110,7 +110,7 @@ describe('every stream ends', () => {
     const response = await postChat(server.url, session.token, randomUUID(), 'Flaky [[sim words=30 tps=0 fail_at=10]]');
     const runId = runIdOf(response);
     const chunks = await readChunks(response);
-    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect(chunks.some((chunk) => chunk.type === 'error')).toBe(false);
     expect(await waitForRunEnd(server.url, session.token, runId)).toBe('completed');
   });

@@ -1,6 +1,7 @@
 import type { ChatTurn } from '@/lib/chat/turn';
 import { alignStoredReply } from './steps/align-stored-reply';
 import { endStream } from './steps/end-stream';
+import { recordUsage } from './steps/record-usage';
 import { saveUserMessage } from './steps/save-user-message';
 import { streamAgentReply } from './steps/stream-agent-reply';
 import { waitForPreviousTurn } from './steps/wait-for-previous-turn';
@@ -13,8 +14,8 @@ function describe(error: unknown): string {
 
 /**
  * One assistant turn. Orchestration only: wait for the thread's previous turn if there is one,
- * store the user message, stream the reply, align memory with the stream, and always end the
- * stream, whether the reply finished, was stopped or failed for good.
+ * store the user message, stream the reply, align memory with the stream, charge the run once,
+ * and always end the stream, whether the reply finished, was stopped or failed for good.
  */
 export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
@@ -23,9 +24,12 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
     await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
     await alignStoredReply(turn, reply.messageId);
-    await endStream(reply.ending);
-    return reply;
+    const kind = reply.ending.kind === 'finished' ? 'completed' : 'aborted';
+    const billed = await recordUsage(turn, { kind, attempt: reply.attempt, consumed: reply.consumed });
+    await endStream(reply.ending, billed);
+    return billed;
   } catch (error) {
+    await recordUsage(turn, { kind: 'failed' });
     await endStream({ kind: 'failed', errorText: describe(error) });
     throw error;
   }

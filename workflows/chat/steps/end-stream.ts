@@ -25,14 +25,14 @@ async function lastChunk(runId: string): Promise<UIMessageChunk | undefined> {
  * readers would wait forever (the stream outlives the run). Idempotent: a re-run after a crash
  * finds `finish` already at the tail and only closes.
  */
-export async function endStream(ending: StreamEnding): Promise<void> {
+export async function endStream(ending: StreamEnding, messageMetadata?: unknown): Promise<void> {
   'use step';
   const { workflowRunId } = getWorkflowMetadata();
   const writable = getWritable<UIMessageChunk>();
   if ((await lastChunk(workflowRunId))?.type !== 'finish') {
     const writer = writable.getWriter();
     try {
-      for (const chunk of terminalChunks(ending)) await writer.write(chunk);
+      for (const chunk of terminalChunks(ending, messageMetadata)) await writer.write(chunk);
     } finally {
       writer.releaseLock();
     }

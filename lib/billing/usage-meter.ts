@@ -1,0 +1,48 @@
+import type { UIMessageChunk } from 'ai';
+import { addUsage, noUsage, sumUsage, type TokenUsage } from './usage';
+
+export interface MeteredUsage {
+  usage: TokenUsage;
+  /** `estimated` when part of it was counted from streamed chunks, not reported by the provider. */
+  source: 'provider' | 'estimated';
+}
+
+/**
+ * Adds up what one attempt consumed: the provider's usage for every finished LLM step, plus the
+ * step still in flight when the attempt stopped or failed. A provider reports nothing for an
+ * interrupted step, so unless its error carries usage, that step's output is estimated as one
+ * token per streamed delta (exact for the simulated model) and its input as zero.
+ */
+export class UsageMeter {
+  private readonly finished: TokenUsage[] = [];
+  private inFlight = false;
+  private streamedDeltas = 0;
+
+  stepFinished(usage: TokenUsage): void {
+    this.finished.push(usage);
+  }
+
+  observe(chunk: UIMessageChunk): void {
+    if (chunk.type === 'start-step') {
+      this.inFlight = true;
+      this.streamedDeltas = 0;
+    } else if (chunk.type === 'finish-step') {
+      this.inFlight = false;
+    } else if (chunk.type === 'text-delta' || chunk.type === 'reasoning-delta') {
+      this.streamedDeltas++;
+    }
+  }
+
+  /** Usage of the finished steps only: what a completed attempt consumed. */
+  completed(): MeteredUsage {
+    return { usage: sumUsage(this.finished), source: 'provider' };
+  }
+
+  /** Usage including the interrupted step, from the provider's report when there is one. */
+  interrupted(reportedForInFlightStep?: TokenUsage): MeteredUsage {
+    const finished = sumUsage(this.finished);
+    if (reportedForInFlightStep) return { usage: addUsage(finished, reportedForInFlightStep), source: 'provider' };
+    if (!this.inFlight) return { usage: finished, source: 'provider' };
+    return { usage: addUsage(finished, { ...noUsage, outputTokens: this.streamedDeltas }), source: 'estimated' };
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costMicros, priceOf } from '../../lib/billing/prices';
+import { createSession, getJson, getStream, postChat, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
+import { removeDataDir, startServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let alice: Session;
+let bob: Session;
+
+beforeAll(async () => {
+  server = await startServer();
+  [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (server) await removeDataDir(server.dataDir);
+});
+
+async function ledger(runId: string, token = alice.token) {
+  const { status, body } = await getJson(server.url, token, `/api/billing/runs/${runId}`);
+  expect(status).toBe(200);
+  return body;
+}
+
+async function completedTurn(prompt: string) {
+  const response = await postChat(server.url, alice.token, randomUUID(), prompt);
+  const runId = runIdOf(response);
+  const chunks = await readChunks(response);
+  await waitForRunEnd(server.url, alice.token, runId);
+  return { runId, chunks, ledger: await ledger(runId) };
+}
+
+const deltas = (chunks: { type: string }[]) => chunks.filter((chunk) => chunk.type === 'text-delta').length;
+const usageOf = (row: { inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningTokens: number }) => ({
+  inputTokens: row.inputTokens,
+  cachedInputTokens: row.cachedInputTokens,
+  outputTokens: row.outputTokens,
+  reasoningTokens: row.reasoningTokens,
+});
+
+describe('a clean turn', () => {
+  it('is charged once for what the model reported, priced in integer micro-dollars', async () => {
+    const { chunks, ledger: entry } = await completedTurn('Bill me [[sim words=30 tps=0]]');
+    expect(entry.charge).toMatchObject({ outcome: 'completed', modelId: 'simulated', outputTokens: 30 });
+    expect(entry.charge.inputTokens).toBeGreaterThan(0);
+    expect(entry.charge.costMicros).toBe(costMicros(usageOf(entry.charge), priceOf('simulated')));
+    expect(entry.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'completed', source: 'provider', outputTokens: 30 })]);
+    expect(deltas(chunks)).toBe(30);
+    // The reply carries its usage as message metadata.
+    const finish = chunks.at(-1);
+    expect(finish?.type === 'finish' && finish.messageMetadata).toEqual({ modelId: 'simulated', usage: usageOf(entry.charge), costMicros: entry.charge.costMicros });
+  });
+});
+
+describe('a retried turn', () => {
+  it('charges the answer once and keeps the failed attempt as cost of goods', async () => {
+    const { ledger: entry } = await completedTurn('Flaky bill [[sim words=30 tps=0 fail_at=9]]');
+    expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 30 });
+    const [failed, completed] = entry.attempts;
+    expect(failed).toMatchObject({ attempt: 1, outcome: 'failed', source: 'provider', outputTokens: 9 });
+    expect(completed).toMatchObject({ attempt: 2, outcome: 'completed', outputTokens: 30 });
+    // The provider served the same prompt twice.
+    expect(failed.inputTokens).toBe(completed.inputTokens);
+    expect(usageOf(completed)).toEqual(usageOf(entry.charge));
+  });
+
+  it('charges a run that failed for good nothing, and records every attempt it cost', async () => {
+    const { ledger: entry } = await completedTurn('Broken bill [[sim words=30 tps=0 fatal_at=4]]');
+    expect(entry.charge).toMatchObject({ outcome: 'failed', inputTokens: 0, outputTokens: 0, costMicros: 0 });
+    expect(entry.attempts.map((attempt: { outcome: string; outputTokens: number }) => [attempt.outcome, attempt.outputTokens])).toEqual([
+      ['failed', 4],
+      ['failed', 4],
+      ['failed', 4],
+      ['failed', 4],
+    ]);
+  });
+});
+
+describe('a stopped turn', () => {
+  it('is charged once for what was generated before the stop', async () => {
+    const response = await postChat(server.url, alice.token, randomUUID(), 'Stop billing [[sim words=2000 tps=60]]');
+    const runId = runIdOf(response);
+    await readChunks(response, 10);
+    await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    await waitForRunEnd(server.url, alice.token, runId);
+    const chunks = await readChunks(await getStream(server.url, alice.token, runId, 0));
+    const entry = await ledger(runId);
+    expect(entry.charge.outcome).toBe('aborted');
+    expect(entry.charge.outputTokens).toBe(deltas(chunks));
+    expect(entry.charge.outputTokens).toBeGreaterThan(5);
+    expect(entry.attempts).toHaveLength(1);
+  });
+});
+
+describe('disconnects and duplicate posts', () => {
+  it('charge every run exactly once', async () => {
+    const runs: string[] = [];
+    for (let index = 0; index < 6; index++) {
+      const response = await postChat(server.url, alice.token, randomUUID(), `Disconnect ${index} [[sim words=25 tps=120]]`);
+      runs.push(runIdOf(response));
+      await readChunks(response, index * 5);
+    }
+    const threadId = randomUUID();
+    const message = userMessage('Sent twice [[sim words=25 tps=120]]');
+    const post = () =>
+      fetch(`${server.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+        body: JSON.stringify({ id: threadId, messages: [message] }),
+      });
+    const duplicates = await Promise.all([post(), post()]);
+    expect(duplicates.map((response) => response.status).sort()).toEqual([200, 409]);
+    runs.push(runIdOf(duplicates.find((response) => response.status === 200)!));
+
+    for (const runId of runs) {
+      await waitForRunEnd(server.url, alice.token, runId);
+      const entry = await ledger(runId);
+      expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 25 });
+      expect(entry.attempts).toHaveLength(1);
+    }
+    const report = await getJson(server.url, alice.token, '/api/billing/usage');
+    const chargedRuns = report.body.runs.map((run: { runId: string }) => run.runId);
+    for (const runId of runs) expect(chargedRuns.filter((id: string) => id === runId)).toHaveLength(1);
+  });
+});
+
+describe('the usage report', () => {
+  it("sums the user's charges per day and model, and nobody else's", async () => {
+    const { ledger: entry } = await (async () => {
+      const response = await postChat(server.url, bob.token, randomUUID(), 'Bob pays [[sim words=12 tps=0]]');
+      const runId = runIdOf(response);
+      await readChunks(response);
+      await waitForRunEnd(server.url, bob.token, runId);
+      return { ledger: await ledger(runId, bob.token) };
+    })();
+    const { status, body } = await getJson(server.url, bob.token, '/api/billing/usage');
+    expect(status).toBe(200);
+    expect(body.byDay).toEqual([expect.objectContaining({ day: entry.charge.day, modelId: 'simulated', runs: 1, outputTokens: 12, costMicros: entry.charge.costMicros })]);
+    expect(body.totals).toEqual({ runs: 1, inputTokens: entry.charge.inputTokens, outputTokens: 12, costMicros: entry.charge.costMicros });
+  });
+
+  it.each([
+    ['a malformed date', '/api/billing/usage?from=2026-13-01', 400, 'bad_request:date'],
+    ['an impossible date', '/api/billing/usage?from=2026-02-30', 400, 'bad_request:date'],
+    ['from after to', '/api/billing/usage?from=2026-05-02&to=2026-05-01', 400, 'bad_request:date'],
+    ['a range over a year', '/api/billing/usage?from=2024-01-01&to=2026-01-01', 400, 'bad_request:date'],
+    ['an unknown run', '/api/billing/runs/wrun_01M85JKDGE02D133XYT4HMHYKQ', 404, 'not_found:run'],
+    ['a malformed run id', '/api/billing/runs/..%2Fsecrets', 404, 'not_found:run'],
+  ])('rejects %s', async (_name, path, status, code) => {
+    const response = await getJson(server.url, alice.token, path);
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+  });
+
+  it("hides another user's run", async () => {
+    const { runId } = await completedTurn('Private [[sim words=3 tps=0]]');
+    const response = await getJson(server.url, bob.token, `/api/billing/runs/${runId}`);
+    expect(response.status).toBe(404);
+  });
+});
