@@ -16,12 +16,20 @@ function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streami
 
 /** A message as it stands: parts of an abandoned attempt (before a reset marker) are not shown. */
 export function MessageView({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+  const usage = message.metadata?.usage;
   return (
     <article className={`message ${message.role}`} data-role={message.role} data-message-id={message.id}>
-      <div className="bubble">
-        {visibleParts(message.parts).map((part, index) => (
-          <Part key={index} part={part} streaming={streaming} />
-        ))}
+      <div>
+        <div className="bubble">
+          {visibleParts(message.parts).map((part, index) => (
+            <Part key={index} part={part} streaming={streaming} />
+          ))}
+        </div>
+        {usage && (
+          <p className="turn-usage" data-testid="turn-usage">
+            {usage.inputTokens.toLocaleString()} in · {usage.outputTokens.toLocaleString()} out · ${((message.metadata?.costMicros ?? 0) / 1e6).toFixed(6)}
+          </p>
+        )}
       </div>
     </article>
   );

@@ -11,8 +11,12 @@ export interface AppContext extends MastraRuntime {
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
-  const [authSecret, db] = await Promise.all([resolveAuthSecret(config.authSecret, config.dataDir), openDatabase(config.dataDir)]);
-  return { config, authSecret, db, ...createMastraRuntime(config) };
+  const [authSecret, db, mastra] = await Promise.all([
+    resolveAuthSecret(config.authSecret, config.dataDir),
+    openDatabase(config.dataDir),
+    createMastraRuntime(config),
+  ]);
+  return { config, authSecret, db, ...mastra };
 }
 
 // Next.js bundles each route and the workflow step bundle separately, so a module-level cache

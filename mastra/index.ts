@@ -10,9 +10,15 @@ export interface MastraRuntime {
   memory: Memory;
 }
 
-/** Wires the agent, its memory and storage. Opens nothing until first use. */
-export function createMastraRuntime(config: AppConfig): MastraRuntime {
+/**
+ * Wires the agent, its memory and storage, with the storage initialized before anything uses
+ * it. Mastra only defers its first call until init has finished for the storage it wraps itself;
+ * Memory talks to the store directly, and right after a crash-restart re-enqueued steps query
+ * memory at once: racing the store's init, thread lookups came back empty.
+ */
+export async function createMastraRuntime(config: AppConfig): Promise<MastraRuntime> {
   const storage = new LibSQLStore({ id: 'durable-chat-memory', url: `file:${path.join(config.dataDir, 'memory.db')}` });
+  await storage.init();
   const memory = new Memory({ storage, options: { lastMessages: 40 } });
   const agent = createChatAgent({ memory, model: config.model });
   const mastra = new Mastra({ agents: { [chatAgentId]: agent }, storage, logger: false });

@@ -21,13 +21,18 @@ async function readWholeStream(runId: string): Promise<UIMessageChunk[]> {
   return chunks;
 }
 
-/** Streamed deltas per attempt: attempt 1 until the first reset marker, then each marker's attempt. */
+/**
+ * Streamed deltas of each attempt that wrote to the stream: attempt 1 until the first reset
+ * marker, then each marker's attempt. Attempts that never wrote (a duplicate delivery that
+ * found the reply taken) do not appear.
+ */
 function deltasPerAttempt(chunks: UIMessageChunk[]): Map<number, number> {
   const counts = new Map<number, number>();
   let attempt = 1;
   for (const chunk of chunks) {
     if (chunk.type === 'data-reset') attempt = (chunk.data as { attempt: number }).attempt;
-    else if (chunk.type === 'text-delta' || chunk.type === 'reasoning-delta') counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
+    const deltas = chunk.type === 'text-delta' || chunk.type === 'reasoning-delta' ? 1 : 0;
+    counts.set(attempt, (counts.get(attempt) ?? 0) + deltas);
   }
   return counts;
 }
@@ -38,18 +43,10 @@ function deltasPerAttempt(chunks: UIMessageChunk[]): Map<number, number> {
  * every chunk they wrote: an estimate (one token per delta, input unknown), marked as such.
  */
 export async function recordCrashedAttempts(db: AppDatabase, runId: string, currentAttempt: number, modelId: string): Promise<void> {
-  const missing: number[] = [];
-  for (let attempt = 1; attempt < currentAttempt; attempt++) if (!(await hasAttempt(db, runId, attempt))) missing.push(attempt);
-  if (missing.length === 0) return;
+  if (currentAttempt === 1) return;
   const deltas = deltasPerAttempt(await readWholeStream(runId));
-  for (const attempt of missing) {
-    await recordAttempt(db, {
-      runId,
-      attempt,
-      modelId,
-      usage: { ...noUsage, outputTokens: deltas.get(attempt) ?? 0 },
-      outcome: 'crashed',
-      source: 'estimated',
-    });
+  for (const [attempt, outputTokens] of deltas) {
+    if (attempt >= currentAttempt || (await hasAttempt(db, runId, attempt))) continue;
+    await recordAttempt(db, { runId, attempt, modelId, usage: { ...noUsage, outputTokens }, outcome: 'crashed', source: 'estimated' });
   }
 }

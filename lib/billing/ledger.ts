@@ -76,8 +76,24 @@ export async function hasAttempt(db: AppDatabase, runId: string, attempt: number
   return row !== undefined;
 }
 
+/** How many attempts of the run failed at the provider (crashes not included). */
+export async function failedAttemptCount(db: AppDatabase, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('billing_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('failed'))
+    .where('run_id', '=', runId)
+    .where('outcome', '=', 'failed')
+    .executeTakeFirst();
+  return Number(row?.failed ?? 0);
+}
+
 export async function chargeOf(db: AppDatabase, runId: string) {
   return db.selectFrom('billing_charges').selectAll().where('run_id', '=', runId).executeTakeFirst();
+}
+
+export async function chargesOf(db: AppDatabase, runIds: readonly string[]) {
+  if (runIds.length === 0) return [];
+  return db.selectFrom('billing_charges').selectAll().where('run_id', 'in', runIds).execute();
 }
 
 export async function attemptsOf(db: AppDatabase, runId: string) {

@@ -1,5 +1,6 @@
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { z } from 'zod';
+import type { TokenUsage } from '../billing/usage';
 
 /**
  * The app's one message type. Besides the AI SDK's parts it carries one custom data part:
@@ -17,14 +18,28 @@ export const resetDataSchema = z.object({
 
 export type ChatDataParts = { reset: z.infer<typeof resetDataSchema> };
 
-export type ChatMessage = UIMessage<unknown, ChatDataParts>;
+/** What a finished reply carries as metadata (from its run's charge), besides Mastra's own fields. */
+export interface ChatMetadata {
+  modelId?: string;
+  usage?: TokenUsage;
+  costMicros?: number;
+}
+
+export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
 
 /** Schemas of the custom data parts, for `useChat` to validate them. */
 export const chatDataPartSchemas = { reset: resetDataSchema };
 
+const replyPrefix = 'reply_';
+
 /** One reply per run, so the run id names it: stable across attempts, crashes and replays. */
 export function replyMessageId(runId: string): string {
-  return `reply_${runId}`;
+  return `${replyPrefix}${runId}`;
+}
+
+/** The run that produced a reply, for messages named by replyMessageId. */
+export function runIdOfReply(messageId: string): string | undefined {
+  return messageId.startsWith(replyPrefix) ? messageId.slice(replyPrefix.length) : undefined;
 }
 
 export function resetChunk(attempt: number): UIMessageChunk {

@@ -1,14 +1,34 @@
 import type { UIMessage } from 'ai';
 import type { AppContext } from '../app-context';
+import { chargesOf } from '../billing/ledger';
+import type { AppDatabase } from '../db/database';
 import { activeRunsOfThread } from './active-run';
+import { type ChatMessage, runIdOfReply } from './message-protocol';
 import { requireOwnThread, threadMessages } from './threads';
 
 export interface ThreadView {
   id: string;
   title: string | undefined;
-  messages: UIMessage[];
+  messages: ChatMessage[];
   /** The run answering now (queued runs follow it), whose stream the client should attach to. */
   activeRunId: string | null;
+}
+
+/** Gives each reply the usage its run was charged, as the live stream's `finish` did. */
+async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<ChatMessage[]> {
+  const runIds = messages.flatMap((message) => runIdOfReply(message.id) ?? []);
+  const charges = new Map((await chargesOf(db, runIds)).map((charge) => [charge.run_id, charge]));
+  return messages.map((message) => {
+    const charge = charges.get(runIdOfReply(message.id) ?? '');
+    if (!charge) return message as ChatMessage;
+    const usage = {
+      inputTokens: Number(charge.input_tokens),
+      cachedInputTokens: Number(charge.cached_input_tokens),
+      outputTokens: Number(charge.output_tokens),
+      reasoningTokens: Number(charge.reasoning_tokens),
+    };
+    return { ...message, metadata: { ...(message.metadata as object), modelId: charge.model_id, usage, costMicros: Number(charge.cost_micros) } } as ChatMessage;
+  });
 }
 
 /**
@@ -19,7 +39,8 @@ export async function readThread(context: Pick<AppContext, 'db' | 'memory'>, use
   const thread = await requireOwnThread(context.memory, threadId, userId);
   const [messages, activeRuns] = await Promise.all([threadMessages(context.memory, threadId, userId), activeRunsOfThread(context.db, threadId)]);
   const active = activeRuns[0];
-  if (!active) return { id: threadId, title: thread.title, messages, activeRunId: null };
-  const cut = messages.findIndex((message) => message.id === active.userMessageId);
-  return { id: threadId, title: thread.title, messages: cut === -1 ? messages : messages.slice(0, cut + 1), activeRunId: active.runId };
+  const withUsage = await attachUsage(context.db, messages);
+  if (!active) return { id: threadId, title: thread.title, messages: withUsage, activeRunId: null };
+  const cut = withUsage.findIndex((message) => message.id === active.userMessageId);
+  return { id: threadId, title: thread.title, messages: cut === -1 ? withUsage : withUsage.slice(0, cut + 1), activeRunId: active.runId };
 }

@@ -21,9 +21,9 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('chat_runs_thread_created').ifNotExists().on('chat_runs').columns(['thread_id', 'created_at']).execute();
       await db.schema
-        .createTable('thread_locks')
+        .createTable('leases')
         .ifNotExists()
-        .addColumn('thread_id', 'text', (column) => column.primaryKey())
+        .addColumn('key', 'text', (column) => column.primaryKey())
         .addColumn('holder', 'text', (column) => column.notNull())
         .addColumn('expires_at', 'bigint', (column) => column.notNull())
         .execute();

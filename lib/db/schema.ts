@@ -12,9 +12,9 @@ export interface ChatRunTable {
   waits_for_run_id: string | null;
 }
 
-/** A short lease that serializes turn starts on one thread across processes and instances. */
-export interface ThreadLockTable {
-  thread_id: string;
+/** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */
+export interface LeaseTable {
+  key: string;
   holder: string;
   /** Epoch milliseconds; an expired lease can be taken over (its holder crashed). */
   expires_at: number;
@@ -53,7 +53,7 @@ export interface BillingAttemptTable extends UsageColumns {
 
 export interface Database {
   chat_runs: ChatRunTable;
-  thread_locks: ThreadLockTable;
+  leases: LeaseTable;
   billing_charges: BillingChargeTable;
   billing_attempts: BillingAttemptTable;
 }

@@ -30,7 +30,9 @@ describe('crash recovery', () => {
     expect(resumed.status).toBe(200);
     const afterCrash = await readChunks(resumed);
     expect(afterCrash.at(-1)?.type).toBe('finish');
-    expect(await waitForRunEnd(second.url, session.token, runId)).toBe('completed');
+    const status = await waitForRunEnd(second.url, session.token, runId);
+    if (status !== 'completed') console.log('DIAG', first.output().slice(-3000), '\n----\n', second.output().slice(-6000));
+    expect(status).toBe('completed');
 
     // What that client assembled is a valid UI message whose last text part is the complete
     // answer (the interrupted attempt's partial text before it is removed by the tool-resume work).

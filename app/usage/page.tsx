@@ -1,0 +1,7 @@
+import { UsageScreen } from '@/components/usage-screen';
+
+export const dynamic = 'force-dynamic';
+
+export default function UsagePage() {
+  return <UsageScreen />;
+}

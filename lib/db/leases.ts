@@ -1,0 +1,33 @@
+import type { AppDatabase } from './database';
+
+/**
+ * Exclusive leases on string keys, held in the database so they work across processes and
+ * instances. A lease is a row with a unique key; it is taken when free or expired (its holder
+ * crashed), and kept by renewing it before it expires.
+ */
+export async function tryAcquireLease(db: AppDatabase, key: string, holder: string, ttlMs: number): Promise<boolean> {
+  const now = Date.now();
+  const result = await db
+    .insertInto('leases')
+    .values({ key, holder, expires_at: now + ttlMs })
+    .onConflict((conflict) => conflict.column('key').doUpdateSet({ holder, expires_at: now + ttlMs }).where('leases.expires_at', '<', now))
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function releaseLease(db: AppDatabase, key: string, holder: string): Promise<void> {
+  await db.deleteFrom('leases').where('key', '=', key).where('holder', '=', holder).execute();
+}
+
+/** Renews the lease every third of its lifetime until the returned function is called. */
+export function keepLease(db: AppDatabase, key: string, holder: string, ttlMs: number): () => void {
+  const timer = setInterval(() => {
+    db.updateTable('leases')
+      .set({ expires_at: Date.now() + ttlMs })
+      .where('key', '=', key)
+      .where('holder', '=', holder)
+      .execute()
+      .catch((error: unknown) => console.error('could not renew lease', { key, error }));
+  }, ttlMs / 3);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, waitForRunEnd } from '../support/chat-client';
+import { removeDataDir, startServer, type TestServer } from '../support/server';
+
+const servers: TestServer[] = [];
+
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  if (servers[0]) await removeDataDir(servers[0].dataDir);
+});
+
+/** Small seeded generator so a failing crash point can be reproduced from the printed seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe('SIGKILL at random points', () => {
+  it('leaves every run completed, charged exactly once, with memory holding one clean turn', async () => {
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
+    console.log(`crash seed ${seed} (rerun with CRASH_SEED=${seed})`);
+    const random = seeded(seed);
+    let server = await startServer();
+    servers.push(server);
+    const session = await createSession(server.url);
+    const runs: Array<{ runId: string; threadId: string; words: number }> = [];
+
+    for (let round = 0; round < 2; round++) {
+      const started = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const threadId = randomUUID();
+          const words = 60 + Math.floor(random() * 80);
+          const response = await postChat(server.url, session.token, threadId, `Crash round ${round} [[sim words=${words} tps=50]]`);
+          const runId = runIdOf(response);
+          await readChunks(response, 3 + Math.floor(random() * 10));
+          return { runId, threadId, words };
+        }),
+      );
+      runs.push(...started);
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 800)));
+      await server.crash();
+      server = await startServer({ dataDir: server.dataDir, port: server.port });
+      servers.push(server);
+    }
+
+    for (const { runId, threadId, words } of runs) {
+      const status = await waitForRunEnd(server.url, session.token, runId);
+      const replay = await readChunks(await getStream(server.url, session.token, runId, 0));
+      if (status !== 'completed') {
+        const threadNow = await getJson(server.url, session.token, `/api/threads/${threadId}`);
+        console.log('DIAG', runId, threadId, threadNow.status, JSON.stringify(replay.slice(-3)), servers.map((s) => s.output()).join('\n----\n').slice(-5000));
+      }
+      expect(status).toBe('completed');
+      expect(replay.at(-1)?.type).toBe('finish');
+      const { body: entry } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);
+      expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: words });
+      expect(entry.attempts.at(-1)).toMatchObject({ outcome: 'completed', outputTokens: words });
+      expect(entry.attempts.slice(0, -1).every((attempt: { outcome: string }) => attempt.outcome === 'crashed')).toBe(true);
+      const thread = await getThread(server.url, session.token, threadId);
+      expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+      expect(thread.messages[1]?.id).toBe(`reply_${runId}`);
+    }
+    const report = await getJson(server.url, session.token, '/api/billing/usage');
+    expect(report.body.totals.runs).toBe(runs.length);
+  });
+});
