@@ -1,18 +1,7 @@
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
+import { assembleRaw as assemble } from '../../test/support/chat-client';
 import { normalizeMessage, resetChunk, withAttemptPartIds } from './message-protocol';
-
-async function assemble(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream })) last = message;
-  return last;
-}
 
 const attempt = (messageId: string, words: string[], complete: boolean): UIMessageChunk[] => [
   { type: 'start', messageId },

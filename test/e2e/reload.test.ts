@@ -1,20 +1,17 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
-import { removeDataDir, startServer, type TestServer } from '../support/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '../support/browser';
+import { type TestServer, useTestServer } from '../support/server';
 import { expectPageMatchesStore, sendMessage, shownMessages, storedThread, waitForStatus } from './chat-page';
 
+const serverFixture = useTestServer();
+const browserFixture = useBrowser();
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
+beforeAll(() => {
+  server = serverFixture.server;
+  browser = browserFixture.browser;
 });
 
 const assistantWords = async (page: Parameters<typeof shownMessages>[0]) =>

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { costMicros, priceOf } from '../../lib/billing/prices';
 import { createSession, getJson, getStream, postChat, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
-import { removeDataDir, startServer, type TestServer } from '../support/server';
+import { type TestServer, useTestServer } from '../support/server';
 
+const fixture = useTestServer();
 let server: TestServer;
 let alice: Session;
 let bob: Session;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = fixture.server;
   [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
 });
 
 async function ledger(runId: string, token = alice.token) {

@@ -50,10 +50,7 @@ describe('SIGKILL at random points', () => {
     for (const { runId, threadId, words } of runs) {
       const status = await waitForRunEnd(server.url, session.token, runId);
       const replay = await readChunks(await getStream(server.url, session.token, runId, 0));
-      if (status !== 'completed') {
-        const threadNow = await getJson(server.url, session.token, `/api/threads/${threadId}`);
-        console.log('DIAG', runId, threadId, threadNow.status, JSON.stringify(replay.slice(-3)), servers.map((s) => s.output()).join('\n----\n').slice(-5000));
-      }
+      if (status !== 'completed') console.log(`run ${runId} ended ${status}; server logs:\n`, servers.map((each) => each.output()).join('\n----\n').slice(-8000));
       expect(status).toBe('completed');
       expect(replay.at(-1)?.type).toBe('finish');
       const { body: entry } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);

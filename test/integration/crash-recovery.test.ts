@@ -31,7 +31,7 @@ describe('crash recovery', () => {
     const afterCrash = await readChunks(resumed);
     expect(afterCrash.at(-1)?.type).toBe('finish');
     const status = await waitForRunEnd(second.url, session.token, runId);
-    if (status !== 'completed') console.log('DIAG', first.output().slice(-3000), '\n----\n', second.output().slice(-6000));
+    if (status !== 'completed') console.log(`run ended ${status}; server logs:\n`, first.output().slice(-3000), '\n----\n', second.output().slice(-6000));
     expect(status).toBe('completed');
 
     // What that client assembled is a valid UI message whose last text part is the complete

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   announcedMessageId,
   assemble,
@@ -17,20 +17,16 @@ import {
   userMessage,
   waitForRunEnd,
 } from '../support/chat-client';
-import { removeDataDir, startServer, type TestServer } from '../support/server';
+import { type TestServer, useTestServer } from '../support/server';
 
+const fixture = useTestServer();
 let server: TestServer;
 let alice: Session;
 let bob: Session;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = fixture.server;
   [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
 });
 
 async function cleanReplyText(prompt: string): Promise<string> {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestServer {
   url: string;
@@ -90,4 +91,25 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
 export async function removeDataDir(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Starts one server for a test file (before all its tests) and removes it and its data after.
+ * Read `fixture.server` inside tests and hooks, once it has started.
+ */
+export function useTestServer(options: StartOptions = {}): { readonly server: TestServer } {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (server) await removeDataDir(server.dataDir);
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the test server has not started');
+      return server;
+    },
+  };
 }
