@@ -29,6 +29,7 @@ export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelReque
     .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt,
       cancel_requested_at: null,
       waits_for_run_id: run.waitsForRunId,
+      reply_outcome: null,
     })
     .onConflict((conflict) => conflict.column('run_id').doNothing())
     .execute();
@@ -60,4 +61,15 @@ export async function requestCancel(db: AppDatabase, runId: string, at: Date = n
 export async function isCancelRequested(db: AppDatabase, runId: string): Promise<boolean> {
   const row = await db.selectFrom('chat_runs').select('cancel_requested_at').where('run_id', '=', runId).executeTakeFirst();
   return Boolean(row?.cancel_requested_at);
+}
+
+/** The reply step's recorded result, if it already finished once. */
+export async function recordedReply<T>(db: AppDatabase, runId: string): Promise<T | undefined> {
+  const row = await db.selectFrom('chat_runs').select('reply_outcome').where('run_id', '=', runId).executeTakeFirst();
+  return row?.reply_outcome ? (JSON.parse(row.reply_outcome) as T) : undefined;
+}
+
+/** Records the reply step's result once; a later duplicate keeps the first. */
+export async function recordReply(db: AppDatabase, runId: string, outcome: unknown): Promise<void> {
+  await db.updateTable('chat_runs').set({ reply_outcome: JSON.stringify(outcome) }).where('run_id', '=', runId).where('reply_outcome', 'is', null).execute();
 }

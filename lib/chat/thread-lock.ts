@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDatabase } from '../db/database';
-import { releaseLease, tryAcquireLease } from '../db/leases';
+import { acquireLease, releaseLease } from '../db/leases';
 import { AppError } from '../errors';
 
 const leaseMs = 10_000;
@@ -15,10 +14,8 @@ const maxWaitMs = 5_000;
 export async function withThreadLock<T>(db: AppDatabase, threadId: string, critical: () => Promise<T>): Promise<T> {
   const key = `thread:${threadId}`;
   const holder = randomUUID();
-  const deadline = Date.now() + maxWaitMs;
-  while (!(await tryAcquireLease(db, key, holder, leaseMs))) {
-    if (Date.now() > deadline) throw new AppError('conflict:thread_busy', 'The thread is busy; try again');
-    await sleep(retryMs);
+  if (!(await acquireLease(db, key, holder, leaseMs, maxWaitMs, retryMs))) {
+    throw new AppError('conflict:thread_busy', 'The thread is busy; try again');
   }
   try {
     return await critical();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDatabase } from './database';
 
 /**
@@ -13,6 +14,16 @@ export async function tryAcquireLease(db: AppDatabase, key: string, holder: stri
     .onConflict((conflict) => conflict.column('key').doUpdateSet({ holder, expires_at: now + ttlMs }).where('leases.expires_at', '<', now))
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Waits for the lease (a crashed holder's expires within `ttlMs`); false after `timeoutMs`. */
+export async function acquireLease(db: AppDatabase, key: string, holder: string, ttlMs: number, timeoutMs: number, pollMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await tryAcquireLease(db, key, holder, ttlMs))) {
+    if (Date.now() > deadline) return false;
+    await sleep(pollMs);
+  }
+  return true;
 }
 
 export async function releaseLease(db: AppDatabase, key: string, holder: string): Promise<void> {

@@ -18,6 +18,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (column) => column.notNull())
         .addColumn('cancel_requested_at', 'text')
         .addColumn('waits_for_run_id', 'text')
+        .addColumn('reply_outcome', 'text')
         .execute();
       await db.schema.createIndex('chat_runs_thread_created').ifNotExists().on('chat_runs').columns(['thread_id', 'created_at']).execute();
       await db.schema

@@ -10,6 +10,8 @@ export interface ChatRunTable {
   cancel_requested_at: string | null;
   /** The thread's previous run, which this one waits for (enqueue and interrupt policies). */
   waits_for_run_id: string | null;
+  /** The reply step's result (JSON) once it has finished: a re-delivered step returns it. */
+  reply_outcome: string | null;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */

@@ -56,7 +56,11 @@ describe('crash recovery', () => {
     const replay = await readChunks(await getStream(second.url, session.token, runId, 0));
     expect(replay.slice(0, beforeCrash.length)).toEqual(beforeCrash);
     expect(replay.at(-1)?.type).toBe('finish');
-    expect(replay.filter((chunk) => chunk.type === 'data-reset')).toEqual([{ type: 'data-reset', data: { attempt: 2 } }]);
+    // One restart marker: the attempt after the crash (2, or later when a duplicate delivery of
+    // the step took a number first).
+    const resets = replay.filter((chunk) => chunk.type === 'data-reset');
+    expect(resets).toHaveLength(1);
+    expect((resets[0] as { data: { attempt: number } }).data.attempt).toBeGreaterThanOrEqual(2);
 
     // Billing: one charge for the answer; the attempt that died with the process is estimated
     // from what it had streamed.
@@ -64,7 +68,7 @@ describe('crash recovery', () => {
     expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 300 });
     expect(entry.attempts).toEqual([
       expect.objectContaining({ attempt: 1, outcome: 'crashed', source: 'estimated' }),
-      expect.objectContaining({ attempt: 2, outcome: 'completed', source: 'provider', outputTokens: 300 }),
+      expect.objectContaining({ outcome: 'completed', source: 'provider', outputTokens: 300 }),
     ]);
     const streamedBeforeCrash = replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')).filter((chunk) => chunk.type === 'text-delta').length;
     expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);

@@ -8,20 +8,24 @@ import { billingModelId } from '@/lib/billing/model-id';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
+import { recordedReply, recordReply } from '@/lib/chat/runs';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { discardAbandonedReply } from '@/lib/chat/turn-memory';
-import { keepLease, releaseLease, tryAcquireLease } from '@/lib/db/leases';
+import { acquireLease, keepLease, releaseLease } from '@/lib/db/leases';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
 const leaseMs = 3_000;
+/** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
+const leaseWaitMs = 10 * 60_000;
 
 /**
  * Streams the agent's reply into the run's durable stream.
  *
- * - One execution at a time: after a crash the world re-enqueues the step while the queue may
- *   also redeliver it, and two executions would interleave their chunks. A lease in the
- *   database admits one; a duplicate backs off and finds the step done.
+ * - One execution at a time, and once: after a crash the world re-enqueues the step while the
+ *   queue may also redeliver it, and two executions would interleave their chunks. A lease in
+ *   the database admits one at a time (a crashed holder's lease expires in 3 s); the result is
+ *   recorded, and an execution that gets the lease after it returns the recorded result.
  * - One writer for the whole call (several writers in one step can reorder chunks).
  * - Transient model errors are retried up to `maxModelAttempts` calls, counted in the ledger,
  *   so crashes and duplicate deliveries (which also bump the step's attempt number) never use
@@ -37,10 +41,16 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & {
   const { mastra, db, memory, config } = await getAppContext();
   const leaseKey = `reply:${runId}`;
   const holder = randomUUID();
-  if (!(await tryAcquireLease(db, leaseKey, holder, leaseMs))) {
-    throw new RetryableError('Another execution of this reply is running', { retryAfter: leaseMs });
+  if (!(await acquireLease(db, leaseKey, holder, leaseMs, leaseWaitMs))) {
+    throw new RetryableError('Another execution of this reply is still running', { retryAfter: leaseMs });
   }
   const stopRenewing = keepLease(db, leaseKey, holder, leaseMs);
+  const recorded = await recordedReply<ReplyOutcome & { attempt: number }>(db, runId);
+  if (recorded) {
+    stopRenewing();
+    await releaseLease(db, leaseKey, holder);
+    return recorded;
+  }
   const modelId = billingModelId(config.model);
   const stop = new AbortController();
   const stopWatching = watchForCancel(db, runId, stop);
@@ -59,7 +69,9 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & {
         messageId: replyMessageId(runId),
         write: (chunk) => writer.write(chunk),
       });
-      return { ...outcome, attempt };
+      const result = { ...outcome, attempt };
+      await recordReply(db, runId, result);
+      return result;
     } finally {
       writer.releaseLock();
     }
