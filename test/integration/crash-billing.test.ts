@@ -19,6 +19,20 @@ function seeded(seed: number): () => number {
   };
 }
 
+/**
+ * The run's ledger once its charge is there. A run reported completed has been charged; the
+ * short wait only covers the status being read from the world while the ledger answers from
+ * another connection.
+ */
+async function chargedLedger(baseUrl: string, token: string, runId: string) {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const { body } = await getJson(baseUrl, token, `/api/billing/runs/${runId}`);
+    if (body.charge || Date.now() > deadline) return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('SIGKILL at random points', () => {
   it('leaves every run completed, charged exactly once, with memory holding one clean turn', async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
@@ -53,7 +67,8 @@ describe('SIGKILL at random points', () => {
       if (status !== 'completed') console.log(`run ${runId} ended ${status}; server logs:\n`, servers.map((each) => each.output()).join('\n----\n').slice(-8000));
       expect(status).toBe('completed');
       expect(replay.at(-1)?.type).toBe('finish');
-      const { body: entry } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);
+      const entry = await chargedLedger(server.url, session.token, runId);
+      if (!entry.charge) console.log(`run ${runId} has no charge: ${JSON.stringify(entry)}\n`, servers.map((each) => each.output()).join('\n----\n').slice(-8000));
       expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: words });
       expect(entry.attempts.at(-1)).toMatchObject({ outcome: 'completed', outputTokens: words });
       expect(entry.attempts.slice(0, -1).every((attempt: { outcome: string }) => attempt.outcome === 'crashed')).toBe(true);
