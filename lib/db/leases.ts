@@ -26,6 +26,11 @@ export async function acquireLease(db: AppDatabase, key: string, holder: string,
   return true;
 }
 
+/** Drops a lease held by anyone whose holder id does not start with `livePrefix`. */
+export async function breakLeaseNotHeldBy(db: AppDatabase, key: string, livePrefix: string): Promise<void> {
+  await db.deleteFrom('leases').where('key', '=', key).where('holder', 'not like', `${livePrefix}%`).execute();
+}
+
 export async function releaseLease(db: AppDatabase, key: string, holder: string): Promise<void> {
   await db.deleteFrom('leases').where('key', '=', key).where('holder', '=', holder).execute();
 }

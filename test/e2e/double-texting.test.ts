@@ -1,24 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser } from '../support/browser';
-import { type TestServer, useTestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './fixture';
 import { expectPageMatchesStore, sendMessage, shownMessages, waitForStatus } from './chat-page';
 
-const serverFixture = useTestServer();
-const browserFixture = useBrowser();
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(() => {
-  server = serverFixture.server;
-  browser = browserFixture.browser;
-});
+const e2e = useE2E();
 
 describe('a message sent while the thread is still answering (reject policy)', () => {
   it('is handed back to the input while the page attaches to the answering run', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const first = await context.newPage();
-    await first.goto(server.url);
+    await first.goto(e2e.server.url);
     await first.waitForURL(/\/chat\//);
     // A second tab, opened while the thread was idle, does not know the first tab is sending.
     const second = await context.newPage();

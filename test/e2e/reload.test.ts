@@ -1,27 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser } from '../support/browser';
-import { type TestServer, useTestServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './fixture';
 import { expectPageMatchesStore, sendMessage, shownMessages, storedThread, waitForStatus } from './chat-page';
 
-const serverFixture = useTestServer();
-const browserFixture = useBrowser();
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(() => {
-  server = serverFixture.server;
-  browser = browserFixture.browser;
-});
+const e2e = useE2E();
 
 const assistantWords = async (page: Parameters<typeof shownMessages>[0]) =>
   ((await shownMessages(page)).findLast((message) => message.role === 'assistant')?.text ?? '').split(/\s+/).filter(Boolean).length;
 
 describe('a retried model call in Chromium', () => {
   it("replaces the failed attempt's partial text instead of repeating it", async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(e2e.server.url);
     await page.waitForURL(/\/chat\//);
     await sendMessage(page, 'Flaky provider [[sim words=60 tps=40 fail_at=20]]');
     await waitForStatus(page, 'streaming', 10_000);
@@ -37,9 +27,9 @@ describe('a retried model call in Chromium', () => {
 
 describe('reload mid-stream in Chromium', () => {
   it('shows the history once, continues the live answer, and ends equal to the stored thread', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(e2e.server.url);
     await page.waitForURL(/\/chat\//);
     await sendMessage(page, 'Tell me about durable streams [[sim words=160 tps=25]]');
     await expect.poll(() => assistantWords(page), { timeout: 20_000 }).toBeGreaterThan(15);
@@ -61,9 +51,9 @@ describe('reload mid-stream in Chromium', () => {
   });
 
   it('shows the live answer in a second tab opened mid-stream, from its start', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const first = await context.newPage();
-    await first.goto(server.url);
+    await first.goto(e2e.server.url);
     await first.waitForURL(/\/chat\//);
     await sendMessage(first, 'Two tabs please [[sim words=120 tps=25]]');
     await expect.poll(() => assistantWords(first), { timeout: 20_000 }).toBeGreaterThan(10);

@@ -1,30 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { costMicros, priceOf } from '../../lib/billing/prices';
-import { createSession, getJson, getStream, postChat, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
-import { type TestServer, useTestServer } from '../support/server';
+import { useTwoUsers, getJson, getStream, postChat, readChunks, runIdOf, userMessage, waitForRunEnd } from '../support/chat-client';
+import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
-let server: TestServer;
-let alice: Session;
-let bob: Session;
+const users = useTwoUsers(fixture);
 
-beforeAll(async () => {
-  server = fixture.server;
-  [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
-});
-
-async function ledger(runId: string, token = alice.token) {
-  const { status, body } = await getJson(server.url, token, `/api/billing/runs/${runId}`);
+async function ledger(runId: string, token = users.alice.token) {
+  const { status, body } = await getJson(fixture.server.url, token, `/api/billing/runs/${runId}`);
   expect(status).toBe(200);
   return body;
 }
 
 async function completedTurn(prompt: string) {
-  const response = await postChat(server.url, alice.token, randomUUID(), prompt);
+  const response = await postChat(fixture.server.url, users.alice.token, randomUUID(), prompt);
   const runId = runIdOf(response);
   const chunks = await readChunks(response);
-  await waitForRunEnd(server.url, alice.token, runId);
+  await waitForRunEnd(fixture.server.url, users.alice.token, runId);
   return { runId, chunks, ledger: await ledger(runId) };
 }
 
@@ -76,12 +69,12 @@ describe('a retried turn', () => {
 
 describe('a stopped turn', () => {
   it('is charged once for what was generated before the stop', async () => {
-    const response = await postChat(server.url, alice.token, randomUUID(), 'Stop billing [[sim words=2000 tps=60]]');
+    const response = await postChat(fixture.server.url, users.alice.token, randomUUID(), 'Stop billing [[sim words=2000 tps=60]]');
     const runId = runIdOf(response);
     await readChunks(response, 10);
-    await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
-    await waitForRunEnd(server.url, alice.token, runId);
-    const chunks = await readChunks(await getStream(server.url, alice.token, runId, 0));
+    await fetch(`${fixture.server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${users.alice.token}` } });
+    await waitForRunEnd(fixture.server.url, users.alice.token, runId);
+    const chunks = await readChunks(await getStream(fixture.server.url, users.alice.token, runId, 0));
     const entry = await ledger(runId);
     expect(entry.charge.outcome).toBe('aborted');
     expect(entry.charge.outputTokens).toBe(deltas(chunks));
@@ -94,16 +87,16 @@ describe('disconnects and duplicate posts', () => {
   it('charge every run exactly once', async () => {
     const runs: string[] = [];
     for (let index = 0; index < 6; index++) {
-      const response = await postChat(server.url, alice.token, randomUUID(), `Disconnect ${index} [[sim words=25 tps=120]]`);
+      const response = await postChat(fixture.server.url, users.alice.token, randomUUID(), `Disconnect ${index} [[sim words=25 tps=120]]`);
       runs.push(runIdOf(response));
       await readChunks(response, index * 5);
     }
     const threadId = randomUUID();
     const message = userMessage('Sent twice [[sim words=25 tps=120]]');
     const post = () =>
-      fetch(`${server.url}/api/chat`, {
+      fetch(`${fixture.server.url}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${users.alice.token}` },
         body: JSON.stringify({ id: threadId, messages: [message] }),
       });
     const duplicates = await Promise.all([post(), post()]);
@@ -111,12 +104,12 @@ describe('disconnects and duplicate posts', () => {
     runs.push(runIdOf(duplicates.find((response) => response.status === 200)!));
 
     for (const runId of runs) {
-      await waitForRunEnd(server.url, alice.token, runId);
+      await waitForRunEnd(fixture.server.url, users.alice.token, runId);
       const entry = await ledger(runId);
       expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 25 });
       expect(entry.attempts).toHaveLength(1);
     }
-    const report = await getJson(server.url, alice.token, '/api/billing/usage');
+    const report = await getJson(fixture.server.url, users.alice.token, '/api/billing/usage');
     const chargedRuns = report.body.runs.map((run: { runId: string }) => run.runId);
     for (const runId of runs) expect(chargedRuns.filter((id: string) => id === runId)).toHaveLength(1);
   });
@@ -125,13 +118,13 @@ describe('disconnects and duplicate posts', () => {
 describe('the usage report', () => {
   it("sums the user's charges per day and model, and nobody else's", async () => {
     const { ledger: entry } = await (async () => {
-      const response = await postChat(server.url, bob.token, randomUUID(), 'Bob pays [[sim words=12 tps=0]]');
+      const response = await postChat(fixture.server.url, users.bob.token, randomUUID(), 'Bob pays [[sim words=12 tps=0]]');
       const runId = runIdOf(response);
       await readChunks(response);
-      await waitForRunEnd(server.url, bob.token, runId);
-      return { ledger: await ledger(runId, bob.token) };
+      await waitForRunEnd(fixture.server.url, users.bob.token, runId);
+      return { ledger: await ledger(runId, users.bob.token) };
     })();
-    const { status, body } = await getJson(server.url, bob.token, '/api/billing/usage');
+    const { status, body } = await getJson(fixture.server.url, users.bob.token, '/api/billing/usage');
     expect(status).toBe(200);
     expect(body.byDay).toEqual([expect.objectContaining({ day: entry.charge.day, modelId: 'simulated', runs: 1, outputTokens: 12, costMicros: entry.charge.costMicros })]);
     expect(body.totals).toEqual({ runs: 1, inputTokens: entry.charge.inputTokens, outputTokens: 12, costMicros: entry.charge.costMicros });
@@ -145,14 +138,14 @@ describe('the usage report', () => {
     ['an unknown run', '/api/billing/runs/wrun_01M85JKDGE02D133XYT4HMHYKQ', 404, 'not_found:run'],
     ['a malformed run id', '/api/billing/runs/..%2Fsecrets', 404, 'not_found:run'],
   ])('rejects %s', async (_name, path, status, code) => {
-    const response = await getJson(server.url, alice.token, path);
+    const response = await getJson(fixture.server.url, users.alice.token, path);
     expect(response.status).toBe(status);
     expect(response.body.error.code).toBe(code);
   });
 
   it("hides another user's run", async () => {
     const { runId } = await completedTurn('Private [[sim words=3 tps=0]]');
-    const response = await getJson(server.url, bob.token, `/api/billing/runs/${runId}`);
+    const response = await getJson(fixture.server.url, users.bob.token, `/api/billing/runs/${runId}`);
     expect(response.status).toBe(404);
   });
 });

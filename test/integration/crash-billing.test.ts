@@ -34,7 +34,7 @@ async function chargedLedger(baseUrl: string, token: string, runId: string) {
 }
 
 describe('SIGKILL at random points', () => {
-  it('leaves every run completed, charged exactly once, with memory holding one clean turn', async () => {
+  it('leaves every run completed, charged exactly once, with memory holding one clean turn', { timeout: 180_000 }, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
     console.log(`crash seed ${seed} (rerun with CRASH_SEED=${seed})`);
     const random = seeded(seed);

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe('crash recovery', () => {
-  it('completes a run whose server was SIGKILLed mid-stream, once restarted on the same data dir', async () => {
+  it('completes a run whose server was SIGKILLed mid-stream, once restarted on the same data dir', { timeout: 120_000 }, async () => {
     const first = await startServer();
     servers.push(first);
     const session = await createSession(first.url);

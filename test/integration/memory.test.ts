@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   announcedMessageId,
   assemble,
   assembleRaw,
-  createSession,
+  useTwoUsers,
   getJson,
   getStream,
   getThread,
@@ -12,25 +12,17 @@ import {
   postChatWith,
   readChunks,
   runIdOf,
-  type Session,
   textOf,
   userMessage,
   waitForRunEnd,
 } from '../support/chat-client';
-import { type TestServer, useTestServer } from '../support/server';
+import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
-let server: TestServer;
-let alice: Session;
-let bob: Session;
-
-beforeAll(async () => {
-  server = fixture.server;
-  [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
-});
+const users = useTwoUsers(fixture);
 
 async function cleanReplyText(prompt: string): Promise<string> {
-  return textOf(await assemble(await readChunks(await postChat(server.url, alice.token, randomUUID(), prompt))));
+  return textOf(await assemble(await readChunks(await postChat(fixture.server.url, users.alice.token, randomUUID(), prompt))));
 }
 
 const roles = (messages: { role: string }[]) => messages.map((message) => message.role);
@@ -38,10 +30,10 @@ const roles = (messages: { role: string }[]) => messages.map((message) => messag
 describe('memory after a retried turn', () => {
   it('holds one user and one assistant message, with the id the stream announced and the clean text', async () => {
     const threadId = randomUUID();
-    const response = await postChat(server.url, alice.token, threadId, 'Flaky memory [[sim words=40 tps=0 fail_at=12]]');
+    const response = await postChat(fixture.server.url, users.alice.token, threadId, 'Flaky memory [[sim words=40 tps=0 fail_at=12]]');
     const runId = runIdOf(response);
     const chunks = await readChunks(response);
-    expect(await waitForRunEnd(server.url, alice.token, runId)).toBe('completed');
+    expect(await waitForRunEnd(fixture.server.url, users.alice.token, runId)).toBe('completed');
 
     // The retry marks where it starts over, so the client drops the abandoned partial text.
     const reset = chunks.findIndex((chunk) => chunk.type === 'data-reset');
@@ -56,7 +48,7 @@ describe('memory after a retried turn', () => {
     expect(raw?.parts.filter((part) => part.type === 'text')).toHaveLength(2);
     const shown = (await assemble(chunks))!;
 
-    const thread = await getThread(server.url, alice.token, threadId);
+    const thread = await getThread(fixture.server.url, users.alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant']);
     expect(thread.messages[1]?.id).toBe(announcedMessageId(chunks));
     expect(thread.messages[1]?.id).toBe(shown.id);
@@ -68,12 +60,12 @@ describe('memory after a retried turn', () => {
 describe('recall', () => {
   it('lets the next turn see the previous exchange', async () => {
     const threadId = randomUUID();
-    const first = await readChunks(await postChat(server.url, alice.token, threadId, 'Tell me something [[sim words=20 tps=0]]'));
+    const first = await readChunks(await postChat(fixture.server.url, users.alice.token, threadId, 'Tell me something [[sim words=20 tps=0]]'));
     const firstText = textOf(await assemble(first));
-    const second = await readChunks(await postChat(server.url, alice.token, threadId, 'Repeat yourself [[sim words=5 tps=0 quote=6]]'));
+    const second = await readChunks(await postChat(fixture.server.url, users.alice.token, threadId, 'Repeat yourself [[sim words=5 tps=0 quote=6]]'));
     const quoted = firstText.split(/\s+/).slice(0, 6).join(' ');
     expect(textOf(await assemble(second)).startsWith(`Earlier I said: "${quoted}".`)).toBe(true);
-    expect(roles((await getThread(server.url, alice.token, threadId)).messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(roles((await getThread(fixture.server.url, users.alice.token, threadId)).messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 });
 
@@ -81,19 +73,19 @@ describe('thread list', () => {
   it("lists the user's threads newest first with titles and live state, and nobody else's", async () => {
     const older = randomUUID();
     const newer = randomUUID();
-    await readChunks(await postChat(server.url, bob.token, older, 'Bob asks about queues [[sim words=3 tps=0]]'));
-    const live = await postChat(server.url, bob.token, newer, 'Bob asks about streams [[sim words=400 tps=40]]');
+    await readChunks(await postChat(fixture.server.url, users.bob.token, older, 'Bob asks about queues [[sim words=3 tps=0]]'));
+    const live = await postChat(fixture.server.url, users.bob.token, newer, 'Bob asks about streams [[sim words=400 tps=40]]');
     await readChunks(live, 3);
 
-    const { status, body } = await getJson(server.url, bob.token, '/api/threads');
+    const { status, body } = await getJson(fixture.server.url, users.bob.token, '/api/threads');
     expect(status).toBe(200);
     expect(body.threads.map((thread: { id: string }) => thread.id).slice(0, 2)).toEqual([newer, older]);
     expect(body.threads[0]).toMatchObject({ title: 'Bob asks about streams', active: true });
     expect(body.threads[1]).toMatchObject({ title: 'Bob asks about queues', active: false });
 
-    const aliceList = await getJson(server.url, alice.token, '/api/threads');
+    const aliceList = await getJson(fixture.server.url, users.alice.token, '/api/threads');
     expect(aliceList.body.threads.map((thread: { id: string }) => thread.id)).not.toContain(newer);
-    await fetch(`${server.url}/api/chat/${runIdOf(live)}`, { method: 'DELETE', headers: { authorization: `Bearer ${bob.token}` } });
+    await fetch(`${fixture.server.url}/api/chat/${runIdOf(live)}`, { method: 'DELETE', headers: { authorization: `Bearer ${users.bob.token}` } });
   });
 });
 
@@ -103,8 +95,8 @@ describe('double texting', () => {
   it('reject (default): of two concurrent messages one runs, the other gets 409 with its run id', async () => {
     const threadId = randomUUID();
     const [first, second] = await Promise.all([
-      postChat(server.url, alice.token, threadId, longPrompt),
-      postChat(server.url, alice.token, threadId, 'Second question [[sim words=5]]'),
+      postChat(fixture.server.url, users.alice.token, threadId, longPrompt),
+      postChat(fixture.server.url, users.alice.token, threadId, 'Second question [[sim words=5]]'),
     ]);
     const statuses = [first.status, second.status].sort();
     expect(statuses).toEqual([200, 409]);
@@ -112,19 +104,19 @@ describe('double texting', () => {
     const conflict = await loser.json();
     expect(conflict.error).toMatchObject({ code: 'conflict:active_run', activeRunId: runIdOf(winner) });
     await readChunks(winner);
-    await waitForRunEnd(server.url, alice.token, runIdOf(winner));
-    expect(roles((await getThread(server.url, alice.token, threadId)).messages)).toEqual(['user', 'assistant']);
+    await waitForRunEnd(fixture.server.url, users.alice.token, runIdOf(winner));
+    expect(roles((await getThread(fixture.server.url, users.alice.token, threadId)).messages)).toEqual(['user', 'assistant']);
   });
 
   it('enqueue: the second turn starts when the first ends, and the thread keeps both in order', async () => {
     const threadId = randomUUID();
-    const first = await postChat(server.url, alice.token, threadId, longPrompt);
-    const second = await postChatWith(server.url, alice.token, { id: threadId, messages: [userMessage('Second question [[sim words=5 tps=0]]')], onActiveRun: 'enqueue' });
+    const first = await postChat(fixture.server.url, users.alice.token, threadId, longPrompt);
+    const second = await postChatWith(fixture.server.url, users.alice.token, { id: threadId, messages: [userMessage('Second question [[sim words=5 tps=0]]')], onActiveRun: 'enqueue' });
     expect(second.status).toBe(200);
     const [firstChunks, secondChunks] = await Promise.all([readChunks(first), readChunks(second)]);
     expect(firstChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect(secondChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
-    const thread = await getThread(server.url, alice.token, threadId);
+    const thread = await getThread(fixture.server.url, users.alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(textOf(thread.messages[0])).toBe('First question [[sim words=80 tps=60]]');
     expect(thread.messages[1]?.id).toBe(announcedMessageId(firstChunks));
@@ -133,16 +125,16 @@ describe('double texting', () => {
 
   it('interrupt: the running turn is stopped with its partial answer kept, then the new one runs', async () => {
     const threadId = randomUUID();
-    const first = await postChat(server.url, alice.token, threadId, 'Long first [[sim words=2000 tps=50]]');
+    const first = await postChat(fixture.server.url, users.alice.token, threadId, 'Long first [[sim words=2000 tps=50]]');
     const head = await readChunks(first, 8);
-    const second = await postChatWith(server.url, alice.token, { id: threadId, messages: [userMessage('Never mind [[sim words=5 tps=0]]')], onActiveRun: 'interrupt' });
+    const second = await postChatWith(fixture.server.url, users.alice.token, { id: threadId, messages: [userMessage('Never mind [[sim words=5 tps=0]]')], onActiveRun: 'interrupt' });
     expect(second.status).toBe(200);
-    const firstChunks = [...head, ...(await readChunks(await getStream(server.url, alice.token, runIdOf(first), head.length)))];
+    const firstChunks = [...head, ...(await readChunks(await getStream(fixture.server.url, users.alice.token, runIdOf(first), head.length)))];
     expect(firstChunks.slice(-2).map((chunk) => chunk.type)).toEqual(['abort', 'finish']);
     const secondChunks = await readChunks(second);
     expect(secondChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
 
-    const thread = await getThread(server.url, alice.token, threadId);
+    const thread = await getThread(fixture.server.url, users.alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(thread.messages[1]?.id).toBe(announcedMessageId(firstChunks));
     expect(textOf(thread.messages[1])).toBe(textOf(await assemble(firstChunks)));

@@ -1,6 +1,7 @@
 import { safeValidateTypes } from '@ai-sdk/provider-utils';
 import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
 import { randomUUID } from 'node:crypto';
+import { beforeAll } from 'vitest';
 import { normalizeMessage } from '../../lib/chat/message-protocol';
 
 export interface Session {
@@ -146,4 +147,22 @@ export function postChatWith(baseUrl: string, token: string, body: Record<string
     body: JSON.stringify(body),
     ...init,
   });
+}
+
+/** Two users (each a real session) on the file's test server, for isolation checks. */
+export function useTwoUsers(fixture: { readonly server: { url: string } }): { readonly alice: Session; readonly bob: Session } {
+  let users: [Session, Session] | undefined;
+  beforeAll(async () => {
+    users = await Promise.all([createSession(fixture.server.url), createSession(fixture.server.url)]);
+  });
+  return {
+    get alice() {
+      if (!users) throw new Error('sessions not created yet');
+      return users[0];
+    },
+    get bob() {
+      if (!users) throw new Error('sessions not created yet');
+      return users[1];
+    },
+  };
 }

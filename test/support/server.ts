@@ -75,7 +75,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const terminate = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // A server that ignores SIGTERM must not hang the suite's teardown.
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(forceKill);
   };
   await waitForHealth(url, child, output);
   return {

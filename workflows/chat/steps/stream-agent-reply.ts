@@ -11,11 +11,18 @@ import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { discardAbandonedReply } from '@/lib/chat/turn-memory';
-import { acquireLease, keepLease, releaseLease } from '@/lib/db/leases';
+import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
-const leaseMs = 3_000;
+const leaseMs = 10_000;
+/**
+ * Identifies this process in lease holders. The local world runs every step in the one server
+ * process, so a reply lease held under another process id belongs to a process that died and is
+ * broken at once instead of waiting for it to expire. (Several instances on one database would
+ * need expiry alone.)
+ */
+const processId = randomUUID();
 /** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
 const leaseWaitMs = 10 * 60_000;
 
@@ -24,7 +31,7 @@ const leaseWaitMs = 10 * 60_000;
  *
  * - One execution at a time, and once: after a crash the world re-enqueues the step while the
  *   queue may also redeliver it, and two executions would interleave their chunks. A lease in
- *   the database admits one at a time (a crashed holder's lease expires in 3 s); the result is
+ *   the database admits one at a time (a crashed process's lease is broken); the result is
  *   recorded, and an execution that gets the lease after it returns the recorded result.
  * - One writer for the whole call (several writers in one step can reorder chunks).
  * - Transient model errors are retried up to `maxModelAttempts` calls, counted in the ledger,
@@ -40,7 +47,8 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & {
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { mastra, db, memory, config } = await getAppContext();
   const leaseKey = `reply:${runId}`;
-  const holder = randomUUID();
+  const holder = `${processId}:${randomUUID()}`;
+  await breakLeaseNotHeldBy(db, leaseKey, `${processId}:`);
   if (!(await acquireLease(db, leaseKey, holder, leaseMs, leaseWaitMs))) {
     throw new RetryableError('Another execution of this reply is still running', { retryAfter: leaseMs });
   }

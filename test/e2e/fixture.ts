@@ -1,0 +1,17 @@
+import type { Browser } from 'playwright-core';
+import { useBrowser } from '../support/browser';
+import { type TestServer, useTestServer } from '../support/server';
+
+/** A production server and a browser for one e2e file; read them inside tests. */
+export function useE2E(): { readonly server: TestServer; readonly browser: Browser } {
+  const serverFixture = useTestServer();
+  const browserFixture = useBrowser();
+  return {
+    get server() {
+      return serverFixture.server;
+    },
+    get browser() {
+      return browserFixture.browser;
+    },
+  };
+}
