@@ -2,6 +2,7 @@
 
 import { Streamdown } from 'streamdown';
 import { type ChatMessage, visibleParts } from '@/lib/chat/message-protocol';
+import { ToolCard } from './tool-card';
 
 function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streaming: boolean }) {
   switch (part.type) {
@@ -10,7 +11,7 @@ function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streami
     case 'reasoning':
       return <p className="reasoning">{part.text}</p>;
     default:
-      return null;
+      return 'toolCallId' in part ? <ToolCard part={part} /> : null;
   }
 }
 

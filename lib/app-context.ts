@@ -11,11 +11,8 @@ export interface AppContext extends MastraRuntime {
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
-  const [authSecret, db, mastra] = await Promise.all([
-    resolveAuthSecret(config.authSecret, config.dataDir),
-    openDatabase(config.dataDir),
-    createMastraRuntime(config),
-  ]);
+  const [authSecret, db] = await Promise.all([resolveAuthSecret(config.authSecret, config.dataDir), openDatabase(config.dataDir)]);
+  const mastra = await createMastraRuntime(config, db);
   return { config, authSecret, db, ...mastra };
 }
 

@@ -33,6 +33,10 @@ export interface AppConfig {
   maxMessageChars: number;
   /** Default policy for a message sent while the thread's previous turn is running. */
   doubleTexting: DoubleTextingPolicy;
+  /** How long the slow demo tool (`research`) works before answering, in milliseconds. */
+  slowToolMs: number;
+  /** Check every finished run's stream with the UI stream validator and log what it breaks. */
+  debugValidateStreams: boolean;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -48,6 +52,8 @@ const envSchema = z.object({
   MAX_REQUEST_BYTES: positiveInt(1024 * 1024),
   MAX_MESSAGE_CHARS: positiveInt(32_000),
   DOUBLE_TEXTING: z.enum(doubleTextingPolicies).default('reject'),
+  SLOW_TOOL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+  DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -90,6 +96,8 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     maxRequestBytes: env.MAX_REQUEST_BYTES,
     maxMessageChars: env.MAX_MESSAGE_CHARS,
     doubleTexting: env.DOUBLE_TEXTING,
+    slowToolMs: env.SLOW_TOOL_MS,
+    debugValidateStreams: env.DEBUG_VALIDATE_STREAMS === '1' || env.DEBUG_VALIDATE_STREAMS === 'true',
   };
 }
 

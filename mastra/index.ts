@@ -3,7 +3,9 @@ import { LibSQLStore } from '@mastra/libsql';
 import { Memory } from '@mastra/memory';
 import path from 'node:path';
 import type { AppConfig } from '../lib/config';
+import type { AppDatabase } from '../lib/db/database';
 import { chatAgentId, createChatAgent } from './agents/chat-agent';
+import { createChatTools } from './tools';
 
 export interface MastraRuntime {
   mastra: Mastra;
@@ -16,11 +18,11 @@ export interface MastraRuntime {
  * Memory talks to the store directly, and right after a crash-restart re-enqueued steps query
  * memory at once: racing the store's init, thread lookups came back empty.
  */
-export async function createMastraRuntime(config: AppConfig): Promise<MastraRuntime> {
+export async function createMastraRuntime(config: AppConfig, db: AppDatabase): Promise<MastraRuntime> {
   const storage = new LibSQLStore({ id: 'durable-chat-memory', url: `file:${path.join(config.dataDir, 'memory.db')}` });
   await storage.init();
   const memory = new Memory({ storage, options: { lastMessages: 40 } });
-  const agent = createChatAgent({ memory, model: config.model });
+  const agent = createChatAgent({ memory, model: config.model, tools: createChatTools({ db, slowToolMs: config.slowToolMs }) });
   const mastra = new Mastra({ agents: { [chatAgentId]: agent }, storage, logger: false });
   return { mastra, memory };
 }

@@ -1,4 +1,5 @@
 import type { UIMessageChunk } from 'ai';
+import { isTokenChunk } from '../chat/token-chunks';
 import { addUsage, noUsage, sumUsage, type TokenUsage } from './usage';
 
 export interface MeteredUsage {
@@ -28,7 +29,7 @@ export class UsageMeter {
       this.streamedDeltas = 0;
     } else if (chunk.type === 'finish-step') {
       this.inFlight = false;
-    } else if (chunk.type === 'text-delta' || chunk.type === 'reasoning-delta') {
+    } else if (isTokenChunk(chunk)) {
       this.streamedDeltas++;
     }
   }

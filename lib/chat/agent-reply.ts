@@ -3,7 +3,7 @@ import { handleChatStream } from '@mastra/ai-sdk';
 import type { Mastra } from '@mastra/core/mastra';
 import { RequestContext } from '@mastra/core/request-context';
 import type { FinishReason, UIMessageChunk } from 'ai';
-import { attemptContextKey, chatAgentId } from '../../mastra/agents/chat-agent';
+import { attemptContextKey, chatAgentId, runIdContextKey } from '../../mastra/agents/chat-agent';
 import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { withAttemptPartIds } from './message-protocol';
@@ -32,6 +32,7 @@ export interface ReplyOutcome {
   consumed: MeteredUsage;
 }
 
+
 /** Usage a provider attached to its error (the simulated model does), if any. */
 function reportedUsage(error: unknown): TokenUsage | undefined {
   if (!APICallError.isInstance(error)) return undefined;
@@ -58,6 +59,7 @@ function isRetryable(error: unknown): boolean {
 export async function pipeAgentReply(options: {
   mastra: Mastra;
   turn: ChatTurn;
+  runId: string;
   attempt: number;
   write: (chunk: UIMessageChunk) => Promise<void>;
   /** Aborts the model call (a Stop); the reply then ends as `aborted`, not as an error. */
@@ -67,8 +69,13 @@ export async function pipeAgentReply(options: {
    * that saw two ids would show two messages, so the `start` chunk carries this one instead.
    */
   messageId: string;
+  /** Steps of this turn kept from earlier attempts: the first step this call runs has this index. */
+  firstStepIndex: number;
+  /** Called as each LLM step finishes, with its index in the turn and its usage. */
+  onStepFinished: (stepIndex: number, usage: TokenUsage) => Promise<void>;
 }): Promise<ReplyOutcome> {
-  const { mastra, turn, attempt, write, abortSignal, messageId } = options;
+  const { mastra, turn, runId, attempt, write, abortSignal, messageId, firstStepIndex, onStepFinished } = options;
+  let stepIndex = firstStepIndex;
   const meter = new UsageMeter();
   const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId, consumed: meter.interrupted() });
   let providerError: unknown;
@@ -82,9 +89,18 @@ export async function pipeAgentReply(options: {
       // Each finished LLM step is stored as it completes: a crash mid-turn loses at most the
       // step in flight, never the ones before it.
       savePerStep: true,
-      requestContext: new RequestContext([[attemptContextKey, attempt]]),
+      requestContext: new RequestContext<unknown>([
+        [attemptContextKey, attempt],
+        [runIdContextKey, runId],
+      ]),
       abortSignal,
-      onStepFinish: (step) => meter.stepFinished(usageFromMastra(step.usage)),
+      onStepFinish: async (step) => {
+        // Mastra also reports (and stores) a step that failed; it is not a completed step.
+        if (step.finishReason === 'error') return;
+        const usage = usageFromMastra(step.usage);
+        meter.stepFinished(usage);
+        await onStepFinished(stepIndex++, usage);
+      },
     },
     onError: (error) => {
       providerError = error;

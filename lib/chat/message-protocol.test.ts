@@ -43,8 +43,28 @@ describe('reset marker', () => {
 describe('part ids of a retried attempt', () => {
   it('are distinct from the abandoned attempt, so text is never merged into its open part', () => {
     expect(withAttemptPartIds({ type: 'text-delta', id: '0', delta: 'a' }, 1)).toEqual({ type: 'text-delta', id: '0', delta: 'a' });
-    expect(withAttemptPartIds({ type: 'text-delta', id: '0', delta: 'a' }, 2)).toEqual({ type: 'text-delta', id: '0~2', delta: 'a' });
-    expect(withAttemptPartIds({ type: 'reasoning-start', id: 'r' }, 3)).toEqual({ type: 'reasoning-start', id: 'r~3' });
+    expect(withAttemptPartIds({ type: 'text-delta', id: '0', delta: 'a' }, 2)).toEqual({ type: 'text-delta', id: '0~r2', delta: 'a' });
+    expect(withAttemptPartIds({ type: 'reasoning-start', id: 'r' }, 3)).toEqual({ type: 'reasoning-start', id: 'r~r3' });
     expect(withAttemptPartIds({ type: 'start-step' }, 2)).toEqual({ type: 'start-step' });
+  });
+
+  it('scope tool calls to the attempt on the stream and come back unscoped in the finished message', async () => {
+    const toolCall = (attempt: number): UIMessageChunk[] =>
+      [
+        { type: 'start-step' },
+        { type: 'tool-input-start', toolCallId: 'call_1', toolName: 'weather' },
+        { type: 'tool-input-delta', toolCallId: 'call_1', inputTextDelta: '{"city":' },
+        ...(attempt > 1
+          ? ([
+              { type: 'tool-input-available', toolCallId: 'call_1', toolName: 'weather', input: { city: 'Lisbon' } },
+              { type: 'tool-output-available', toolCallId: 'call_1', output: { temperatureC: 20 } },
+              { type: 'finish-step' },
+            ] as UIMessageChunk[])
+          : []),
+      ].map((chunk) => withAttemptPartIds(chunk as UIMessageChunk, attempt));
+    const message = await assemble([{ type: 'start', messageId: 'm' }, ...toolCall(1), resetChunk(2), ...toolCall(2), { type: 'finish' }]);
+    const [, tool] = normalizeMessage(message!).parts;
+    expect(tool).toMatchObject({ type: 'tool-weather', toolCallId: 'call_1', state: 'output-available', output: { temperatureC: 20 } });
+    expect(normalizeMessage(message!).parts).toHaveLength(2);
   });
 });

@@ -46,11 +46,24 @@ export function resetChunk(attempt: number): UIMessageChunk {
   return { type: 'data-reset', data: { attempt } };
 }
 
+const attemptIdPattern = /~r\d+$/;
+
+/** A part or tool-call id made unique to one attempt: `call_1` becomes `call_1~r2` in attempt 2. */
+export function attemptScopedId(id: string, attempt: number): string {
+  return attempt <= 1 ? id : `${id}~r${attempt}`;
+}
+
+/** The id as the provider (and memory) knows it, without an attempt scope. */
+export function unscopedId(id: string): string {
+  return id.replace(attemptIdPattern, '');
+}
+
 /**
- * Gives a retried attempt's text and reasoning parts ids of their own. Providers number parts
- * from "0" in every call, and an abandoned attempt's part may still be open in a reader's state:
- * the transport would merge the new attempt's text into the old part (which the reset marker
- * hides) instead of starting a new one.
+ * Gives a retried attempt's parts ids of their own. Providers number text parts from "0" in
+ * every call and a regenerated step may repeat a tool call id; an abandoned attempt's part may
+ * still be open in a reader's state, and the reader would merge the new attempt's part into it
+ * (hidden behind the reset marker) instead of starting a new one. `normalizeMessage` removes the
+ * scope from tool call ids again, so the finished message matches memory.
  */
 export function withAttemptPartIds(chunk: UIMessageChunk, attempt: number): UIMessageChunk {
   if (attempt <= 1) return chunk;
@@ -61,7 +74,16 @@ export function withAttemptPartIds(chunk: UIMessageChunk, attempt: number): UIMe
     case 'reasoning-start':
     case 'reasoning-delta':
     case 'reasoning-end':
-      return { ...chunk, id: `${chunk.id}~${attempt}` };
+      return { ...chunk, id: attemptScopedId(chunk.id, attempt) };
+    case 'tool-input-start':
+    case 'tool-input-delta':
+    case 'tool-input-available':
+    case 'tool-input-error':
+    case 'tool-output-available':
+    case 'tool-output-error':
+    case 'tool-output-denied':
+    case 'tool-approval-request':
+      return { ...chunk, toolCallId: attemptScopedId(chunk.toolCallId, attempt) };
     default:
       return chunk;
   }
@@ -75,8 +97,18 @@ export function visibleParts<P extends Part | ChatMessage['parts'][number]>(part
   return parts.slice(lastReset + 1);
 }
 
-/** The message as the answer stands: abandoned attempts and their markers removed. */
+function withUnscopedToolCallId<P extends Part>(part: P): P {
+  if (!('toolCallId' in part) || !attemptIdPattern.test(part.toolCallId)) return part;
+  return { ...part, toolCallId: unscopedId(part.toolCallId) };
+}
+
+/**
+ * The message as the answer stands: abandoned attempts and their markers removed, tool calls
+ * under the ids memory stores them by.
+ */
 export function normalizeMessage<M extends UIMessage | ChatMessage>(message: M): M {
-  const parts = visibleParts(message.parts as Part[]);
-  return parts.length === message.parts.length ? message : ({ ...message, parts } as M);
+  const visible = visibleParts(message.parts as Part[]);
+  const parts = visible.map(withUnscopedToolCallId);
+  const unchanged = parts.length === message.parts.length && parts.every((part, index) => part === message.parts[index]);
+  return unchanged ? message : ({ ...message, parts } as M);
 }

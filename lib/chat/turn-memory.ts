@@ -1,6 +1,10 @@
+import { toAISdkMessages } from '@mastra/ai-sdk/ui';
 import type { MastraDBMessage } from '@mastra/core/agent/message-list';
 import type { Memory } from '@mastra/memory';
+import type { UIMessage } from 'ai';
 import type { ChatTurn } from './turn';
+
+type StoredPart = MastraDBMessage['content']['parts'][number];
 
 async function messagesAfterUserMessage(memory: Memory, turn: ChatTurn): Promise<MastraDBMessage[]> {
   const { messages } = await memory.recall({ threadId: turn.threadId, resourceId: turn.userId, perPage: false });
@@ -8,15 +12,63 @@ async function messagesAfterUserMessage(memory: Memory, turn: ChatTurn): Promise
   return index === -1 ? [] : messages.slice(index + 1);
 }
 
+/** The stored parts grouped by LLM step (Mastra separates steps with `step-start`). */
+function splitSteps(parts: readonly StoredPart[]): StoredPart[][] {
+  const steps: StoredPart[][] = [];
+  for (const part of parts) {
+    if (part.type === 'step-start' || steps.length === 0) steps.push([]);
+    if (part.type !== 'step-start') steps.at(-1)?.push(part);
+  }
+  return steps.filter((step) => step.length > 0);
+}
+
+function joinSteps(steps: readonly StoredPart[][]): StoredPart[] {
+  return steps.flatMap((step, index) => (index === 0 ? step : [{ type: 'step-start' } as StoredPart, ...step]));
+}
+
+/** What an earlier attempt of this turn left in memory: its reply and anything else after the user message. */
+export interface StoredReply {
+  reply: MastraDBMessage | undefined;
+  /** Messages after the reply (a stopped attempt stores its partial answer under another id). */
+  strays: MastraDBMessage[];
+  /** The completed LLM steps the reply holds (Mastra saves each one as it finishes). */
+  steps: number;
+}
+
+export async function readStoredReply(memory: Memory, turn: ChatTurn): Promise<StoredReply> {
+  const after = await messagesAfterUserMessage(memory, turn);
+  const index = after.findIndex((message) => message.role === 'assistant');
+  const reply = after[index];
+  const strays = after.filter((message) => message !== reply);
+  return { reply, strays, steps: reply ? splitSteps(reply.content.parts).length : 0 };
+}
+
+/** The steps a continuing attempt builds on, as UI parts, and whether they already end the reply. */
+export interface KeptSteps {
+  parts: UIMessage['parts'];
+  steps: number;
+  /** The last kept step made no tool call: the model had finished its answer. */
+  complete: boolean;
+}
+
 /**
- * Removes what an abandoned attempt of this turn stored (Mastra saves each finished step), so a
- * retried or crash-recovered turn does not append its reply to the old one. Turns on a thread
- * run one at a time, so everything after the turn's user message belongs to this turn.
+ * Cuts the stored reply down to its first `keep` steps and removes everything else this turn
+ * stored, so a retried or crash-recovered attempt continues from completed steps only. The agent
+ * then sees those steps (tool calls with their results) as history and appends the rest of the
+ * answer to the same stored message. Turns on a thread run one at a time, so everything after
+ * the turn's user message belongs to this turn.
  */
-export async function discardAbandonedReply(memory: Memory, turn: ChatTurn): Promise<number> {
-  const stale = await messagesAfterUserMessage(memory, turn);
-  if (stale.length > 0) await memory.deleteMessages(stale.map((message) => message.id));
-  return stale.length;
+export async function keepCompletedSteps(memory: Memory, stored: StoredReply, keep: number): Promise<KeptSteps> {
+  const { reply, strays } = stored;
+  const steps = reply ? splitSteps(reply.content.parts).slice(0, keep) : [];
+  const doomed = [...strays, ...(reply && steps.length === 0 ? [reply] : [])];
+  if (doomed.length > 0) await memory.deleteMessages(doomed.map((message) => message.id));
+  if (!reply || steps.length === 0) return { parts: [], steps: 0, complete: false };
+  const trimmed: MastraDBMessage = { ...reply, content: { ...reply.content, parts: joinSteps(steps) } };
+  if (steps.length < stored.steps) await memory.saveMessages({ messages: [trimmed] });
+  const [message] = toAISdkMessages([trimmed], { version: 'v6' }) as UIMessage[];
+  const lastStep = steps.at(-1) ?? [];
+  return { parts: message?.parts ?? [], steps: steps.length, complete: !lastStep.some((part) => part.type === 'tool-invocation') };
 }
 
 /**

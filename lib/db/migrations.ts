@@ -63,6 +63,47 @@ const migrations: Record<string, Migration> = {
       ).execute();
     },
   },
+  '0003_tools': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('billing_steps')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('step_index', 'integer', (column) => column.notNull())
+        .addColumn('attempt', 'integer', (column) => column.notNull())
+        .addColumn('input_tokens', 'bigint', (column) => column.notNull())
+        .addColumn('cached_input_tokens', 'bigint', (column) => column.notNull())
+        .addColumn('output_tokens', 'bigint', (column) => column.notNull())
+        .addColumn('reasoning_tokens', 'bigint', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('billing_steps_pk', ['run_id', 'step_index', 'attempt'])
+        .execute();
+      await db.schema
+        .createTable('tool_calls')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('call_key', 'text', (column) => column.notNull())
+        .addColumn('tool_name', 'text', (column) => column.notNull())
+        .addColumn('tool_call_id', 'text', (column) => column.notNull())
+        .addColumn('input', 'text', (column) => column.notNull())
+        .addColumn('output', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('tool_calls_pk', ['run_id', 'call_key'])
+        .execute();
+      await db.schema
+        .createTable('notes')
+        .ifNotExists()
+        .addColumn('note_id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('thread_id', 'text', (column) => column.notNull())
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('title', 'text', (column) => column.notNull())
+        .addColumn('body', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('notes_user_created').ifNotExists().on('notes').columns(['user_id', 'created_at']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -53,9 +53,55 @@ export interface BillingAttemptTable extends UsageColumns {
   created_at: string;
 }
 
+/**
+ * What one finished LLM step of a turn consumed, by the attempt that ran it. `step_index` counts
+ * steps across the turn (an attempt that continues after two kept steps starts at 2), so the
+ * charge for a turn whose steps came from several attempts is the sum of the steps it kept.
+ */
+export interface BillingStepTable {
+  run_id: string;
+  step_index: number;
+  attempt: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  created_at: string;
+}
+
+/**
+ * A tool call that completed, by run and call key (the tool and its canonical input): a call
+ * made again in the same run, by a retried step or a regenerated one, gets this result instead
+ * of running the tool again.
+ */
+export interface ToolCallTable {
+  run_id: string;
+  call_key: string;
+  tool_name: string;
+  /** The provider's id for the call that ran the tool. */
+  tool_call_id: string;
+  input: string;
+  output: string;
+  created_at: string;
+}
+
+/** Notes saved by the `save_note` tool: the demo of a durable side effect. */
+export interface NoteTable {
+  note_id: string;
+  user_id: string;
+  thread_id: string;
+  run_id: string;
+  title: string;
+  body: string;
+  created_at: string;
+}
+
 export interface Database {
   chat_runs: ChatRunTable;
   leases: LeaseTable;
   billing_charges: BillingChargeTable;
   billing_attempts: BillingAttemptTable;
+  billing_steps: BillingStepTable;
+  tool_calls: ToolCallTable;
+  notes: NoteTable;
 }

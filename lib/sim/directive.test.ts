@@ -3,15 +3,15 @@ import { parseDirective } from './directive';
 
 describe('parseDirective', () => {
   it('strips the directive and reads every field', () => {
-    const { text, directive } = parseDirective('Explain streams [[sim words=12 tps=0 tools=weather,notes fail_at=5 fatal_at=9 quote=4]] please');
+    const { text, directive } = parseDirective('Explain streams [[sim words=12 tps=0 tools=weather,notes fail_at=5 fail_step=1 fatal_at=9 quote=4]] please');
     expect(text).toBe('Explain streams please');
-    expect(directive).toEqual({ words: 12, tokensPerSecond: 0, tools: ['weather', 'notes'], failAt: 5, fatalAt: 9, quote: 4 });
+    expect(directive).toEqual({ words: 12, tokensPerSecond: 0, tools: ['weather', 'notes'], failAt: 5, failStep: 1, fatalAt: 9, quote: 4 });
   });
 
   it('leaves text without a directive alone', () => {
     expect(parseDirective('  hello  world ')).toEqual({
       text: 'hello  world',
-      directive: { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined, quote: undefined },
+      directive: { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, failStep: 0, fatalAt: undefined, quote: undefined },
     });
   });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Controls for the simulated model, written in the user's message as
- * `[[sim words=N tps=N tools=a,b fail_at=N fatal_at=N quote=N]]`. The directive is stripped before the
+ * `[[sim words=N tps=N tools=a,b fail_at=N fail_step=N fatal_at=N quote=N]]`. The directive is stripped before the
  * model "reads" the message, so it never shows up in a reply.
  */
 export interface SimDirective {
@@ -14,6 +14,8 @@ export interface SimDirective {
   tools: string[];
   /** The stream errors after this many tokens, on the first attempt only. */
   failAt: number | undefined;
+  /** Which LLM step of the turn `fail_at` applies to (0, the first, by default). */
+  failStep: number;
   /** The stream errors after this many tokens on every attempt (a persistent provider failure). */
   fatalAt: number | undefined;
   /** Start the reply by quoting this many words of the previous assistant message (memory recall). */
@@ -29,6 +31,7 @@ const fieldSchemas = {
   tps: z.coerce.number().min(0).max(100_000),
   tools: z.string().regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i),
   fail_at: count,
+  fail_step: count,
   fatal_at: count,
   quote: count,
 } as const;
@@ -41,7 +44,7 @@ function isField(name: string): name is Field {
 
 /** Splits a user message into its visible text and the simulation directive it carries. */
 export function parseDirective(text: string): { text: string; directive: SimDirective } {
-  const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, fatalAt: undefined, quote: undefined };
+  const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, failStep: 0, fatalAt: undefined, quote: undefined };
   const match = directivePattern.exec(text);
   if (!match) return { text: text.trim(), directive };
   for (const assignment of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
@@ -53,6 +56,7 @@ export function parseDirective(text: string): { text: string; directive: SimDire
     if (name === 'tps') directive.tokensPerSecond = parsed.data as number;
     if (name === 'tools') directive.tools = (parsed.data as string).split(',');
     if (name === 'fail_at') directive.failAt = parsed.data as number;
+    if (name === 'fail_step') directive.failStep = parsed.data as number;
     if (name === 'fatal_at') directive.fatalAt = parsed.data as number;
     if (name === 'quote') directive.quote = parsed.data as number;
   }

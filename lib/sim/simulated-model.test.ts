@@ -76,3 +76,41 @@ describe('simulated model recall', () => {
     expect(text.startsWith('Earlier I said: "The capital of Atlantis is Poseidonia,".')).toBe(true);
   });
 });
+
+describe('simulated model tool calls', () => {
+  const tools: LanguageModelV3CallOptions['tools'] = [
+    { type: 'function', name: 'weather', inputSchema: { type: 'object', properties: { city: { type: 'string', examples: ['Lisbon'] } } } },
+    { type: 'function', name: 'save_note', inputSchema: { type: 'object', properties: { title: { type: 'string' }, body: { type: 'string' } } } },
+  ];
+  const prompt = (results: number): LanguageModelV3CallOptions['prompt'] => [
+    { role: 'user', content: [{ type: 'text', text: 'Plan my day [[sim words=4 tools=weather,save_note fail_at=2 fail_step=1]]' }] },
+    ...Array.from({ length: results }, (_, index): LanguageModelV3CallOptions['prompt'] => [
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: `c${index}`, toolName: 'weather', input: {} }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: `c${index}`, toolName: 'weather', output: { type: 'json', value: {} } }] },
+    ]).flat(),
+  ];
+
+  it('makes one call per step, in directive order, with streamed input that fits the schema', async () => {
+    const { parts } = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 2 }).doStream({ prompt: prompt(0), tools })).stream);
+    const call = parts.find((part) => part.type === 'tool-call');
+    expect(call).toMatchObject({ toolName: 'weather', input: '{"city":"Lisbon"}' });
+    const streamedInput = parts.flatMap((part) => (part.type === 'tool-input-delta' ? [part.delta] : [])).join('');
+    expect(streamedInput).toBe('{"city":"Lisbon"}');
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'tool-calls' } });
+    const second = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 2 }).doStream({ prompt: prompt(1), tools })).stream);
+    const note = second.parts.find((part) => part.type === 'tool-call');
+    expect(note).toMatchObject({ toolName: 'save_note' });
+    expect(JSON.parse((note as { input: string }).input)).toEqual({ title: 'Plan my day', body: 'Plan my day' });
+    const answer = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 2 }).doStream({ prompt: prompt(2), tools })).stream);
+    expect(deltas(answer.parts)).toHaveLength(4);
+    expect(answer.parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'stop' } });
+  });
+
+  it('fails only the step fail_step names', async () => {
+    const first = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 1 }).doStream({ prompt: prompt(0), tools })).stream);
+    expect(first.error).toBeUndefined();
+    const second = await collect((await createSimulatedModel({ tokensPerSecond: 0, attempt: 1 }).doStream({ prompt: prompt(1), tools })).stream);
+    expect(second.error).toMatchObject({ isRetryable: true });
+    expect(deltas(second.parts)).toHaveLength(2);
+  });
+});

@@ -2,6 +2,7 @@ import {
   APICallError,
   type LanguageModelV3,
   type LanguageModelV3CallOptions,
+  type LanguageModelV3Content,
   type LanguageModelV3Prompt,
   type LanguageModelV3StreamPart,
   type LanguageModelV3Usage,
@@ -9,6 +10,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDirective, type SimDirective } from './directive';
 import { replyTokens } from './reply-text';
+import { completedToolCalls, inputDeltas, type PlannedToolCall, planToolCall } from './tool-plan';
 
 export interface SimulatedModelOptions {
   /** Default pace when the message carries no `tps`; 0 means as fast as possible. */
@@ -78,33 +80,74 @@ function providerFailure(inputTokens: number, outputTokens: number): APICallErro
   });
 }
 
-function failurePoint(directive: SimDirective, attempt: number): number | undefined {
+function failurePoint(directive: SimDirective, attempt: number, step: number): number | undefined {
   if (directive.fatalAt !== undefined) return directive.fatalAt;
-  return attempt === 1 ? directive.failAt : undefined;
+  return attempt === 1 && step === directive.failStep ? directive.failAt : undefined;
+}
+
+/** A part the model emits; `paced` parts are tokens and wait their turn at the configured speed. */
+interface PlannedPart {
+  part: LanguageModelV3StreamPart;
+  paced: boolean;
+}
+
+function textParts(id: string, tokens: readonly string[]): PlannedPart[] {
+  if (tokens.length === 0) return [];
+  return [
+    { part: { type: 'text-start', id }, paced: false },
+    ...tokens.map((delta) => ({ part: { type: 'text-delta', id, delta } as const, paced: true })),
+    { part: { type: 'text-end', id }, paced: false },
+  ];
+}
+
+function toolCallParts(call: PlannedToolCall): PlannedPart[] {
+  const { toolCallId: id, toolName, input } = call;
+  return [
+    { part: { type: 'tool-input-start', id, toolName }, paced: false },
+    ...inputDeltas(input).map((delta) => ({ part: { type: 'tool-input-delta', id, delta } as const, paced: true })),
+    { part: { type: 'tool-input-end', id }, paced: false },
+    { part: { type: 'tool-call', toolCallId: id, toolName, input }, paced: false },
+  ];
+}
+
+/**
+ * What one model call says: while the directive's tools are not all called, a short lead-in and
+ * the next tool call (one per LLM step); then the answer.
+ */
+function plannedParts(call: LanguageModelV3CallOptions, text: string, directive: SimDirective): PlannedPart[] {
+  const toolCall = planToolCall(call, directive.tools, text);
+  if (toolCall) return [...textParts(`lead-${toolCall.toolCallId}`, leadInTokens(toolCall.toolName)), ...toolCallParts(toolCall)];
+  const tokens = [...quoteTokens(call.prompt, directive.quote), ...replyTokens(text, directive.words ?? defaultWords)];
+  return textParts('txt-0', tokens);
+}
+
+function leadInTokens(toolName: string): string[] {
+  return ['Let', ' me', ' check', ' that', ' with', ` ${toolName}.`];
 }
 
 /**
  * A language model that needs no network or key: it streams a deterministic markdown reply at a
- * steady pace, and its failures and speed are steered by a `[[sim ...]]` directive in the prompt.
+ * steady pace, calls the tools a `[[sim tools=...]]` directive names with streamed input, and its
+ * failures and speed are steered by the same directive.
  */
 export function createSimulatedModel(options: SimulatedModelOptions): LanguageModelV3 {
   async function doStream(call: LanguageModelV3CallOptions) {
     const { text, directive } = parseDirective(lastUserText(call.prompt));
-    const tokens = [...quoteTokens(call.prompt, directive.quote), ...replyTokens(text, directive.words ?? defaultWords)];
+    const planned = plannedParts(call, text, directive);
     const tokensPerSecond = directive.tokensPerSecond ?? options.tokensPerSecond;
     const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
-    const failAt = failurePoint(directive, options.attempt);
+    const failAt = failurePoint(directive, options.attempt, completedToolCalls(call.prompt));
+    const finishReason = planned.some(({ part }) => part.type === 'tool-call') ? 'tool-calls' : 'stop';
     const inputTokens = promptWordCount(call.prompt);
     const signal = call.abortSignal;
     const startedAt = performance.now();
+    let next = 0;
     let emitted = 0;
-    const textId = 'txt-0';
 
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
       start(controller) {
         controller.enqueue({ type: 'stream-start', warnings: [] });
         controller.enqueue({ type: 'response-metadata', id: `sim-${startedAt.toFixed(0)}`, modelId: simulatedModelId, timestamp: new Date() });
-        controller.enqueue({ type: 'text-start', id: textId });
       },
       async pull(controller) {
         const abortIfRequested = () => {
@@ -113,22 +156,24 @@ export function createSimulatedModel(options: SimulatedModelOptions): LanguageMo
           return true;
         };
         if (abortIfRequested()) return;
-        if (failAt !== undefined && emitted >= failAt) {
-          controller.error(providerFailure(inputTokens, emitted));
-          return;
-        }
-        if (emitted === tokens.length) {
-          controller.enqueue({ type: 'text-end', id: textId });
-          controller.enqueue({ type: 'finish', usage: usage(inputTokens, emitted), finishReason: { unified: 'stop', raw: 'stop' } });
+        const item = planned[next];
+        if (item === undefined) {
+          controller.enqueue({ type: 'finish', usage: usage(inputTokens, emitted), finishReason: { unified: finishReason, raw: finishReason } });
           controller.close();
           return;
         }
-        const dueAt = startedAt + emitted * intervalMs;
-        const wait = dueAt - performance.now();
-        if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
-        if (abortIfRequested()) return;
-        controller.enqueue({ type: 'text-delta', id: textId, delta: tokens[emitted] as string });
-        emitted++;
+        if (item.paced && failAt !== undefined && emitted >= failAt) {
+          controller.error(providerFailure(inputTokens, emitted));
+          return;
+        }
+        if (item.paced) {
+          const wait = startedAt + emitted * intervalMs - performance.now();
+          if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+          if (abortIfRequested()) return;
+          emitted++;
+        }
+        controller.enqueue(item.part);
+        next++;
       },
     });
     return { stream };
@@ -143,13 +188,15 @@ export function createSimulatedModel(options: SimulatedModelOptions): LanguageMo
     async doGenerate(call) {
       const { stream } = await doStream(call);
       let text = '';
+      const toolCalls: LanguageModelV3Content[] = [];
       let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | undefined;
       for await (const part of stream) {
         if (part.type === 'text-delta') text += part.delta;
+        if (part.type === 'tool-call') toolCalls.push(part);
         if (part.type === 'finish') finish = part;
       }
       return {
-        content: [{ type: 'text', text }],
+        content: [...(text ? [{ type: 'text' as const, text }] : []), ...toolCalls],
         finishReason: finish?.finishReason ?? { unified: 'stop', raw: 'stop' },
         usage: finish?.usage ?? usage(0, 0),
         warnings: [],

@@ -1,4 +1,5 @@
 import { Agent } from '@mastra/core/agent';
+import type { ToolsInput } from '@mastra/core/agent';
 import type { MastraMemory } from '@mastra/core/memory';
 import type { ModelConfig } from '../../lib/config';
 import { resolveModel } from '../model';
@@ -7,16 +8,21 @@ export const chatAgentId = 'chat';
 
 /** Request-context key carrying the durable step's attempt number into the model resolver. */
 export const attemptContextKey = 'step-attempt';
+/** Request-context key carrying the workflow run id to the tools, which record calls per run. */
+export const runIdContextKey = 'run-id';
 
 const instructions = `You are Durable Chat's assistant. Answer clearly and concisely in markdown.
-When a question is ambiguous, state the assumption you make and answer it.`;
+When a question is ambiguous, state the assumption you make and answer it.
+Use the tools when they help: weather for current conditions, research for a topic that needs
+digging, save_note when the user asks you to remember or write something down.`;
 
-export function createChatAgent(options: { memory: MastraMemory; model: ModelConfig }): Agent {
+export function createChatAgent(options: { memory: MastraMemory; model: ModelConfig; tools: ToolsInput }): Agent {
   return new Agent({
     id: chatAgentId,
     name: 'Durable Chat assistant',
     instructions,
     memory: options.memory,
+    tools: options.tools,
     model: ({ requestContext }) => {
       const attempt = requestContext.get(attemptContextKey);
       return resolveModel(options.model, typeof attempt === 'number' ? attempt : 1);

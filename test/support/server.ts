@@ -64,7 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -92,6 +92,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
 }
 
+/** Fails when the server's debug check (DEBUG_VALIDATE_STREAMS) found a malformed run stream. */
+export function expectNoStreamViolations(output: string): void {
+  const reports = output.split('\n').filter((line) => line.includes('"ui stream violations"'));
+  if (reports.length > 0) throw new Error(`the server reported malformed UI streams:\n${reports.join('\n')}`);
+}
+
 export async function removeDataDir(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -108,6 +114,7 @@ export function useTestServer(options: StartOptions = {}): { readonly server: Te
   afterAll(async () => {
     await server?.stop();
     if (server) await removeDataDir(server.dataDir);
+    expectNoStreamViolations(server?.output() ?? '');
   });
   return {
     get server() {

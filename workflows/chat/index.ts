@@ -25,7 +25,7 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
     const reply = await streamAgentReply(turn);
     await alignStoredReply(turn, reply.messageId);
     const kind = reply.ending.kind === 'finished' ? 'completed' : 'aborted';
-    const billed = await recordUsage(turn, { kind, attempt: reply.attempt, consumed: reply.consumed });
+    const billed = await recordUsage(turn, { kind, attempt: reply.attempt, consumed: reply.consumed, carried: reply.carried });
     await endStream(reply.ending, billed);
     return billed;
   } catch (error) {

@@ -1,7 +1,10 @@
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getRun } from 'workflow/api';
+import { getAppContext } from '@/lib/app-context';
+import { readClosedStream } from '@/lib/chat/stream-contents';
 import type { StreamEnding } from '@/lib/chat/turn';
+import { validateUIStream } from '@/lib/chat/validate-stream';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
 
 async function lastChunk(runId: string): Promise<UIMessageChunk | undefined> {
@@ -38,4 +41,17 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
     }
   }
   await writable.close();
+  const { config } = await getAppContext();
+  // Off the run's critical path: the run ends now, the check reads the closed stream after.
+  if (config.debugValidateStreams) void reportStreamViolations(workflowRunId);
+}
+
+/** The debug check (DEBUG_VALIDATE_STREAMS): validates the whole stream once it is closed. */
+async function reportStreamViolations(runId: string): Promise<void> {
+  try {
+    const violations = validateUIStream(await readClosedStream(runId));
+    if (violations.length > 0) console.error(JSON.stringify({ msg: 'ui stream violations', runId, violations }));
+  } catch (error) {
+    console.error('could not validate the run stream', { runId, error });
+  }
 }

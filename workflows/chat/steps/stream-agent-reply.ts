@@ -4,13 +4,16 @@ import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable, Retryabl
 import { getAppContext } from '@/lib/app-context';
 import { recordCrashedAttempts } from '@/lib/billing/crashed-attempts';
 import { failedAttemptCount, recordAttempt } from '@/lib/billing/ledger';
+import { recordStepUsage } from '@/lib/billing/step-usage';
+import { noUsage, type TokenUsage } from '@/lib/billing/usage';
 import { billingModelId } from '@/lib/billing/model-id';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
+import { prepareContinuation } from '@/lib/chat/continuation';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
+import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
 import type { ChatTurn } from '@/lib/chat/turn';
-import { discardAbandonedReply } from '@/lib/chat/turn-memory';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
 
 /** Model calls per turn before a transient provider error fails the turn. */
@@ -26,6 +29,9 @@ const processId = randomUUID();
 /** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
 const leaseWaitMs = 10 * 60_000;
 
+/** The reply step's result, recorded so a duplicate execution can return it. */
+export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsage };
+
 /**
  * Streams the agent's reply into the run's durable stream.
  *
@@ -38,10 +44,12 @@ const leaseWaitMs = 10 * 60_000;
  *   so crashes and duplicate deliveries (which also bump the step's attempt number) never use
  *   up the budget; an error that cannot succeed on retry fails the step at once.
  * - A Stop recorded for the run aborts the model call and the reply ends as `aborted`.
- * - What an earlier attempt stored in memory is removed first, so the thread ends up as one
- *   clean turn; attempts that died with their process are recorded for the cost ledger.
+ * - A retried or crash-recovered attempt continues after the LLM steps earlier attempts
+ *   completed (tool calls included, never run again): they are replayed to the stream from
+ *   memory after the reset marker, and only the step that was cut short is generated again.
+ *   Attempts that died with their process are recorded for the cost ledger.
  */
-export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & { attempt: number }> {
+export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId: runId } = getWorkflowMetadata();
@@ -53,7 +61,7 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & {
     throw new RetryableError('Another execution of this reply is still running', { retryAfter: leaseMs });
   }
   const stopRenewing = keepLease(db, leaseKey, holder, leaseMs);
-  const recorded = await recordedReply<ReplyOutcome & { attempt: number }>(db, runId);
+  const recorded = await recordedReply<RecordedReply>(db, runId);
   if (recorded) {
     stopRenewing();
     await releaseLease(db, leaseKey, holder);
@@ -63,21 +71,29 @@ export async function streamAgentReply(turn: ChatTurn): Promise<ReplyOutcome & {
   const stop = new AbortController();
   const stopWatching = watchForCancel(db, runId, stop);
   try {
-    await discardAbandonedReply(memory, turn);
     await recordCrashedAttempts(db, runId, attempt, modelId);
+    const continuation = await prepareContinuation(db, memory, turn, runId, attempt);
     const writer = getWritable<UIMessageChunk>().getWriter();
     try {
-      // An earlier attempt's chunks are already in the stream: mark where this one starts over.
+      // An earlier attempt's chunks are already in the stream: mark where this one starts over,
+      // and give back the steps it completed, which the model is not asked for again.
       if (attempt > 1) await writer.write(resetChunk(attempt));
-      const outcome = await pipeAgentReply({
-        mastra,
-        turn,
-        attempt,
-        abortSignal: stop.signal,
-        messageId: replyMessageId(runId),
-        write: (chunk) => writer.write(chunk),
-      });
-      const result = { ...outcome, attempt };
+      for (const chunk of replayStepChunks(continuation.parts, attempt)) await writer.write(chunk);
+      const messageId = replyMessageId(runId);
+      const outcome: ReplyOutcome = continuation.complete
+        ? { ending: { kind: 'finished', finishReason: 'stop' }, messageId, consumed: { usage: noUsage, source: 'provider' } }
+        : await pipeAgentReply({
+            mastra,
+            turn,
+            runId,
+            attempt,
+            abortSignal: stop.signal,
+            messageId,
+            firstStepIndex: continuation.steps,
+            onStepFinished: (stepIndex, usage) => recordStepUsage(db, { runId, stepIndex, attempt, usage }),
+            write: (chunk) => writer.write(chunk),
+          });
+      const result: RecordedReply = { ...outcome, attempt, carried: continuation.carried };
       await recordReply(db, runId, result);
       return result;
     } finally {

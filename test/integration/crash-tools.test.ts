@@ -1,0 +1,138 @@
+import type { UIMessageChunk } from 'ai';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateUIStream } from '../../lib/chat/validate-stream';
+import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
+import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
+import { answerStepOutputTokens, comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
+
+/**
+ * SIGKILL the server at many points across a tool-heavy turn (three tools, text before each,
+ * then the answer), restart it on the same data, and check that the run completes exactly as an
+ * uninterrupted one would, for the client that lived through the crash and for a late one.
+ */
+const env = { SLOW_TOOL_MS: '1500' };
+const prompt = toolTurnPrompt({ words: 30, tps: 40 });
+
+type KillPoint = (seen: readonly UIMessageChunk[]) => boolean;
+
+const count = (seen: readonly UIMessageChunk[], type: UIMessageChunk['type']) => seen.filter((chunk) => chunk.type === type).length;
+const toolOf = (seen: readonly UIMessageChunk[], toolCallId: string) =>
+  seen.find((chunk): chunk is Extract<UIMessageChunk, { type: 'tool-input-start' }> => chunk.type === 'tool-input-start' && chunk.toolCallId === toolCallId)?.toolName;
+const lastIs = (type: UIMessageChunk['type'], tool?: string): KillPoint => (seen) => {
+  const last = seen.at(-1);
+  if (last?.type !== type) return false;
+  return tool === undefined || ('toolCallId' in last && toolOf(seen, last.toolCallId) === tool);
+};
+
+const killPoints: Array<[string, KillPoint]> = [
+  ['mid text before the first tool', (seen) => count(seen, 'text-delta') === 3],
+  ['while the research input streams', lastIs('tool-input-delta', 'research')],
+  ['inside the slow research tool', lastIs('tool-input-available', 'research')],
+  ['right after a tool result', lastIs('tool-output-available', 'research')],
+  ['between steps', (seen) => count(seen, 'finish-step') === 2],
+  ['as the side-effect tool runs', lastIs('tool-input-available', 'save_note')],
+  ['mid final answer', (seen) => count(seen, 'finish-step') === 3 && count(seen, 'text-delta') >= 28],
+];
+
+/** Reads the live stream until the kill point (or its end), then drops the connection. */
+async function readUntil(response: Response, killPoint: KillPoint): Promise<UIMessageChunk[]> {
+  const reader = sseChunks(response).getReader();
+  const seen: UIMessageChunk[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return seen;
+    seen.push(value);
+    if (killPoint(seen) || value.type === 'finish') {
+      await reader.cancel();
+      return seen;
+    }
+  }
+}
+
+function sseChunks(response: Response): ReadableStream<UIMessageChunk> {
+  let buffer = '';
+  return response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(
+    new TransformStream<string, UIMessageChunk>({
+      transform(text, controller) {
+        buffer += text;
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary !== -1) {
+          const data = buffer
+            .slice(0, boundary)
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          buffer = buffer.slice(boundary + 2);
+          if (data && data !== '[DONE]') controller.enqueue(JSON.parse(data) as UIMessageChunk);
+          boundary = buffer.indexOf('\n\n');
+        }
+      },
+    }),
+  );
+}
+
+/** What an uninterrupted run shows, without ids and timestamps that differ between runs. */
+function shape(parts: unknown[]): unknown[] {
+  return parts.map((part) => {
+    const { toolCallId: _id, output, ...rest } = part as { toolCallId?: string; output?: Record<string, unknown>; tool?: string };
+    if (rest.tool === 'save_note') return { ...rest, output: Object.keys(output ?? {}).sort() };
+    return output === undefined ? rest : { ...rest, output };
+  });
+}
+
+let server: TestServer;
+let session: Session;
+let reference: unknown[];
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ env });
+  session = await createSession(server.url);
+  const response = await postChat(server.url, session.token, randomUUID(), prompt);
+  reference = shape(comparableParts(await assemble(await readChunks(response))));
+});
+
+afterAll(async () => {
+  await server.stop();
+  outputs.push(server.output());
+  await removeDataDir(server.dataDir);
+  for (const output of outputs) expectNoStreamViolations(output);
+});
+
+describe('SIGKILL across a tool-heavy turn', () => {
+  it.each(killPoints)('completes the run exactly once when killed %s', { timeout: 120_000 }, async (_name, killPoint) => {
+    const threadId = randomUUID();
+    const response = await postChat(server.url, session.token, threadId, prompt);
+    const runId = runIdOf(response);
+    const beforeCrash = await readUntil(response, killPoint);
+    expect(beforeCrash.at(-1)?.type).not.toBe('finish');
+
+    await server.crash();
+    outputs.push(server.output());
+    server = await startServer({ dataDir: server.dataDir, port: server.port, env });
+
+    const afterCrash = await readChunks(await getStream(server.url, session.token, runId, beforeCrash.length));
+    const status = await waitForRunEnd(server.url, session.token, runId);
+    if (status !== 'completed') console.log(outputs.at(-1)?.slice(-3000), '\n----\n', server.output().slice(-6000));
+    expect(status).toBe('completed');
+    const lived = [...beforeCrash, ...afterCrash];
+    const late = await readChunks(await getStream(server.url, session.token, runId, 0));
+    expect(lived).toEqual(late);
+    expect(validateUIStream(late)).toEqual([]);
+
+    const shown = comparableParts(await assemble(late));
+    expect(shape(shown)).toEqual(reference);
+    const thread = await getThread(server.url, session.token, threadId);
+    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(comparableParts(thread.messages[1])).toEqual(shown);
+
+    const records = await runRecords(server.dataDir, runId);
+    expect(records.notes).toBe(1);
+    expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
+    const { body: ledger } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);
+    expect(ledger.charge).toMatchObject({ outcome: 'completed', outputTokens: answerStepOutputTokens(records) });
+    expect(ledger.attempts.at(-1)).toMatchObject({ outcome: 'completed' });
+  });
+});

@@ -1,0 +1,106 @@
+import type { UIMessageChunk } from 'ai';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { validateUIStream } from '../../lib/chat/validate-stream';
+import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
+import { useTestServer } from '../support/server';
+import { answerStepOutputTokens, comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
+
+const fixture = useTestServer();
+
+const leadIns = ['Let me check that with weather.', 'Let me check that with research.', 'Let me check that with save_note.'];
+
+async function finishedTurn(session: Session, prompt: string) {
+  const threadId = randomUUID();
+  const response = await postChat(fixture.server.url, session.token, threadId, prompt);
+  const runId = runIdOf(response);
+  const live = await readChunks(response);
+  expect(await waitForRunEnd(fixture.server.url, session.token, runId)).toBe('completed');
+  return { threadId, runId, live };
+}
+
+async function replay(session: Session, runId: string, startIndex = 0): Promise<UIMessageChunk[]> {
+  return readChunks(await getStream(fixture.server.url, session.token, runId, startIndex));
+}
+
+async function expectExactRecords(session: Session, threadId: string, runId: string, shown: ReturnType<typeof comparableParts>) {
+  const thread = await getThread(fixture.server.url, session.token, threadId);
+  expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+  expect(comparableParts(thread.messages[1])).toEqual(shown);
+  const records = await runRecords(fixture.server.dataDir, runId);
+  expect(records.notes).toBe(1);
+  expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
+  const { body } = await getJson(fixture.server.url, session.token, `/api/billing/runs/${runId}`);
+  expect(body.charge.outputTokens).toBe(answerStepOutputTokens(records));
+  return body;
+}
+
+describe('a turn with tools', () => {
+  it('streams every tool as a well-formed card with its result, and stores exactly what was shown', async () => {
+    const session = await createSession(fixture.server.url);
+    const { threadId, runId, live } = await finishedTurn(session, toolTurnPrompt());
+    expect(validateUIStream(live)).toEqual([]);
+    const shown = comparableParts(await assemble(live));
+    expect(shown.filter((part) => (part as { tool?: string }).tool).map((part) => (part as { tool: string; state: string }).state)).toEqual([
+      'output-available',
+      'output-available',
+      'output-available',
+    ]);
+    expect(shown.slice(0, 2)).toEqual([{ text: leadIns[0] }, expect.objectContaining({ tool: 'weather', input: { city: 'Lisbon' } })]);
+    const ledger = await expectExactRecords(session, threadId, runId, shown);
+    expect(ledger.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'completed', outputTokens: ledger.charge.outputTokens })]);
+  });
+});
+
+describe('a tool turn whose model fails mid-turn and is retried', () => {
+  // Step 2 (after weather and research finished) fails after two tokens on the first attempt.
+  const prompt = toolTurnPrompt({ extra: 'fail_at=2 fail_step=2' });
+
+  it('keeps the completed steps, runs no tool twice, and replaces only the interrupted step', async () => {
+    const session = await createSession(fixture.server.url);
+    const { threadId, runId, live } = await finishedTurn(session, prompt);
+    expect(live.filter((chunk) => chunk.type === 'data-reset')).toHaveLength(1);
+    expect(validateUIStream(live)).toEqual([]);
+    const shown = comparableParts(await assemble(live));
+    const late = comparableParts(await assemble(await replay(session, runId)));
+    expect(late).toEqual(shown);
+    const texts = shown.flatMap((part) => ('text' in (part as object) ? [(part as { text: string }).text] : []));
+    expect(texts.slice(0, 3)).toEqual(leadIns);
+    expect(texts).toHaveLength(4);
+    const ledger = await expectExactRecords(session, threadId, runId, shown);
+    const [failed, completed] = ledger.attempts;
+    expect([failed.outcome, completed.outcome]).toEqual(['failed', 'completed']);
+    // The charge is the answer's steps; the failed attempt's finished steps were not paid twice.
+    expect(ledger.charge.outputTokens).toBeLessThan(failed.outputTokens + completed.outputTokens);
+    const records = await runRecords(fixture.server.dataDir, runId);
+    expect(records.stepRows.map((row) => [row.step_index, row.attempt])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 2],
+      [3, 2],
+    ]);
+  });
+
+  it('resumes at every chunk index, live, into the same message as the uninterrupted stream', { timeout: 120_000 }, async () => {
+    const session = await createSession(fixture.server.url);
+    const threadId = randomUUID();
+    const response = await postChat(fixture.server.url, session.token, threadId, toolTurnPrompt({ tps: 60, extra: 'fail_at=2 fail_step=2' }));
+    const runId = runIdOf(response);
+    // One reader per index, all while the run is live: each reads `index` chunks, drops its
+    // connection, and at once reconnects from where it stopped.
+    const readers = Array.from({ length: 160 }, async (_, index) => {
+      const first = await readChunks(await getStream(fixture.server.url, session.token, runId, 0), index);
+      if (first.at(-1)?.type === 'finish') return { index, chunks: first };
+      return { index, chunks: [...first, ...(await replay(session, runId, first.length))] };
+    });
+    const uninterrupted = await readChunks(response);
+    const resumed = await Promise.all(readers);
+    expect(await waitForRunEnd(fixture.server.url, session.token, runId)).toBe('completed');
+    expect(uninterrupted.length).toBeLessThan(resumed.length);
+    const expected = await assemble(uninterrupted);
+    for (const { index, chunks } of resumed) {
+      expect({ index, chunks }).toEqual({ index, chunks: uninterrupted });
+      expect(await assemble(chunks)).toEqual(expected);
+    }
+  });
+});

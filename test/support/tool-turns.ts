@@ -1,0 +1,67 @@
+import { createClient } from '@libsql/client';
+import { getToolName, isToolUIPart, type UIMessage, type UIMessageChunk } from 'ai';
+import path from 'node:path';
+
+/** The tool-heavy turn the tool suites drive: three tools, text before each, then the answer. */
+export function toolTurnPrompt(options: { words?: number; tps?: number; extra?: string } = {}): string {
+  const { words = 24, tps = 0, extra = '' } = options;
+  return `Plan a trip to Lisbon [[sim words=${words} tps=${tps} tools=weather,research,save_note ${extra}]]`;
+}
+
+/**
+ * A message reduced to what the user sees and memory keeps: text, and tool calls with their
+ * state, input and outcome. Step markers and provider metadata are bookkeeping and differ
+ * between a live stream and the stored copy.
+ */
+export function comparableParts(message: UIMessage | undefined): unknown[] {
+  return (message?.parts ?? []).flatMap((part): unknown[] => {
+    if (part.type === 'text') return [{ text: part.text }];
+    if (!isToolUIPart(part)) return [];
+    const outcome = part.state === 'output-available' ? { output: part.output } : part.state === 'output-error' ? { errorText: part.errorText } : {};
+    return [{ tool: getToolName(part), toolCallId: part.toolCallId, state: part.state, input: part.input, ...outcome }];
+  });
+}
+
+/** Chunks a reader that stops at the first one matching `until` has seen (that one included). */
+export function chunksUntil(chunks: readonly UIMessageChunk[], until: (chunk: UIMessageChunk, index: number) => boolean): number {
+  const index = chunks.findIndex(until);
+  return index === -1 ? chunks.length : index + 1;
+}
+
+export interface RunRecords {
+  notes: number;
+  toolCalls: Array<{ tool_name: string; tool_call_id: string }>;
+  stepRows: Array<{ step_index: number; attempt: number; input_tokens: number; output_tokens: number }>;
+}
+
+/** What the app database holds for a run, read straight from the server's SQLite file. */
+export async function runRecords(dataDir: string, runId: string): Promise<RunRecords> {
+  const client = createClient({ url: `file:${path.join(dataDir, 'app.db')}` });
+  try {
+    const notes = await client.execute({ sql: 'select count(*) as n from notes where run_id = ?', args: [runId] });
+    const toolCalls = await client.execute({ sql: 'select tool_name, tool_call_id from tool_calls where run_id = ? order by created_at', args: [runId] });
+    const steps = await client.execute({
+      sql: 'select step_index, attempt, input_tokens, output_tokens from billing_steps where run_id = ? order by step_index, attempt',
+      args: [runId],
+    });
+    return {
+      notes: Number(notes.rows[0]?.n ?? 0),
+      toolCalls: toolCalls.rows.map((row) => ({ tool_name: String(row.tool_name), tool_call_id: String(row.tool_call_id) })),
+      stepRows: steps.rows.map((row) => ({
+        step_index: Number(row.step_index),
+        attempt: Number(row.attempt),
+        input_tokens: Number(row.input_tokens),
+        output_tokens: Number(row.output_tokens),
+      })),
+    };
+  } finally {
+    client.close();
+  }
+}
+
+/** Output tokens of the steps the answer is made of: per step, the newest attempt's row. */
+export function answerStepOutputTokens(records: RunRecords): number {
+  const newest = new Map<number, number>();
+  for (const row of records.stepRows) newest.set(row.step_index, row.output_tokens);
+  return [...newest.values()].reduce((sum, tokens) => sum + tokens, 0);
+}
