@@ -11,7 +11,7 @@ function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streami
     case 'reasoning':
       return <p className="reasoning">{part.text}</p>;
     default:
-      return 'toolCallId' in part ? <ToolCard part={part} /> : null;
+      return 'toolCallId' in part ? <ToolCard part={part} streaming={streaming} /> : null;
   }
 }
 

@@ -18,15 +18,20 @@ function formatJson(value: unknown): string {
   return value === undefined ? '' : JSON.stringify(value, null, 2);
 }
 
-/** A tool call as a card: its name, its state as it runs, its input and its result or error. */
-export function ToolCard({ part }: { part: ToolPart }) {
+/**
+ * A tool call as a card: its name, its state as it runs, its input and its result or error. A
+ * call still without a result once the message has stopped streaming was cut off by a Stop.
+ */
+export function ToolCard({ part, streaming }: { part: ToolPart; streaming: boolean }) {
   if (!isToolUIPart(part)) return null;
   const name = getToolName(part);
+  const unfinished = part.state === 'input-streaming' || part.state === 'input-available';
+  const state = unfinished && !streaming ? 'stopped' : part.state;
   return (
-    <section className={`tool-card tool-${part.state}`} data-testid="tool-card" data-tool={name} data-state={part.state}>
+    <section className={`tool-card tool-${state}`} data-testid="tool-card" data-tool={name} data-state={state}>
       <header>
         <span className="tool-name">{name}</span>
-        <span className="tool-state">{stateLabels[part.state]}</span>
+        <span className="tool-state">{state === 'stopped' ? 'stopped' : stateLabels[part.state]}</span>
       </header>
       {part.input !== undefined && <pre className="tool-input">{formatJson(part.input)}</pre>}
       {part.state === 'output-available' && <pre className="tool-output">{formatJson(part.output)}</pre>}

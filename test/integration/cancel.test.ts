@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTwoUsers, getJson, getStream, postChat, readChunks, runIdOf, waitForRunEnd } from '../support/chat-client';
+import { validateUIStream } from '../../lib/chat/validate-stream';
+import { assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
+import { comparableParts, readUntil, runRecords, toolTurnPrompt } from '../support/tool-turns';
 
 const fixture = useTestServer();
 const users = useTwoUsers(fixture);
@@ -39,5 +41,39 @@ describe('Stop', () => {
     const replay = await readChunks(await getStream(fixture.server.url, users.alice.token, runId, 0));
     expect(replay.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect((await getJson(fixture.server.url, users.alice.token, `/api/chat/${runId}`)).body.status).toBe('completed');
+  });
+
+  it('stops a turn inside a slow tool: the tool is abandoned, the finished steps are kept once', async () => {
+    const threadId = randomUUID();
+    const response = await postChat(fixture.server.url, users.alice.token, threadId, toolTurnPrompt({ tps: 40 }));
+    const runId = runIdOf(response);
+    const seen = await readUntil(response, (chunks) => {
+      const last = chunks.at(-1);
+      return last?.type === 'tool-input-available' && last.toolName === 'research';
+    });
+    expect(seen.at(-1)).toMatchObject({ type: 'tool-input-available', toolName: 'research' });
+    expect((await stop(users.alice.token, runId)).status).toBe(202);
+    expect(await waitForRunEnd(fixture.server.url, users.alice.token, runId, 10_000)).toBe('completed');
+
+    const replay = await readChunks(await getStream(fixture.server.url, users.alice.token, runId, 0));
+    expect(validateUIStream(replay)).toEqual([]);
+    expect(replay.slice(-2).map((chunk) => chunk.type)).toEqual(['abort', 'finish']);
+    const shown = comparableParts(await assemble(replay));
+    expect(shown.filter((part) => 'tool' in (part as object))).toEqual([
+      expect.objectContaining({ tool: 'weather', state: 'output-available' }),
+      expect.objectContaining({ tool: 'research', state: 'input-available' }),
+    ]);
+    const thread = await getThread(fixture.server.url, users.alice.token, threadId);
+    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    const stored = comparableParts(thread.messages[1]);
+    // The finished step is kept as shown; the research call that never returned is not a result.
+    expect(stored.slice(0, 2)).toEqual(shown.slice(0, 2));
+    expect(stored.filter((part) => (part as { state?: string }).state === 'output-available')).toHaveLength(1);
+    const records = await runRecords(fixture.server.dataDir, runId);
+    expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather']);
+    expect(records.notes).toBe(0);
+    const { body: ledger } = await getJson(fixture.server.url, users.alice.token, `/api/billing/runs/${runId}`);
+    expect(ledger.charge.outcome).toBe('aborted');
+    expect(ledger.attempts).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
 import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
-import { answerStepOutputTokens, comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
+import { answerStepOutputTokens, comparableParts, readUntil, runRecords, toolTurnPrompt } from '../support/tool-turns';
 
 /**
  * SIGKILL the server at many points across a tool-heavy turn (three tools, text before each,
@@ -15,6 +15,7 @@ const env = { SLOW_TOOL_MS: '1500' };
 const prompt = toolTurnPrompt({ words: 30, tps: 40 });
 
 type KillPoint = (seen: readonly UIMessageChunk[]) => boolean;
+
 
 const count = (seen: readonly UIMessageChunk[], type: UIMessageChunk['type']) => seen.filter((chunk) => chunk.type === type).length;
 const toolOf = (seen: readonly UIMessageChunk[], toolCallId: string) =>
@@ -34,44 +35,6 @@ const killPoints: Array<[string, KillPoint]> = [
   ['as the side-effect tool runs', lastIs('tool-input-available', 'save_note')],
   ['mid final answer', (seen) => count(seen, 'finish-step') === 3 && count(seen, 'text-delta') >= 28],
 ];
-
-/** Reads the live stream until the kill point (or its end), then drops the connection. */
-async function readUntil(response: Response, killPoint: KillPoint): Promise<UIMessageChunk[]> {
-  const reader = sseChunks(response).getReader();
-  const seen: UIMessageChunk[] = [];
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return seen;
-    seen.push(value);
-    if (killPoint(seen) || value.type === 'finish') {
-      await reader.cancel();
-      return seen;
-    }
-  }
-}
-
-function sseChunks(response: Response): ReadableStream<UIMessageChunk> {
-  let buffer = '';
-  return response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(
-    new TransformStream<string, UIMessageChunk>({
-      transform(text, controller) {
-        buffer += text;
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary !== -1) {
-          const data = buffer
-            .slice(0, boundary)
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n');
-          buffer = buffer.slice(boundary + 2);
-          if (data && data !== '[DONE]') controller.enqueue(JSON.parse(data) as UIMessageChunk);
-          boundary = buffer.indexOf('\n\n');
-        }
-      },
-    }),
-  );
-}
 
 /** What an uninterrupted run shows, without ids and timestamps that differ between runs. */
 function shape(parts: unknown[]): unknown[] {

@@ -65,3 +65,41 @@ export function answerStepOutputTokens(records: RunRecords): number {
   for (const row of records.stepRows) newest.set(row.step_index, row.output_tokens);
   return [...newest.values()].reduce((sum, tokens) => sum + tokens, 0);
 }
+
+/** Reads a live stream chunk by chunk until `until` holds (or the stream ends), then drops the connection. */
+export async function readUntil(response: Response, until: (seen: readonly UIMessageChunk[]) => boolean): Promise<UIMessageChunk[]> {
+  const reader = sseChunks(response).getReader();
+  const seen: UIMessageChunk[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return seen;
+    seen.push(value);
+    if (until(seen) || value.type === 'finish') {
+      await reader.cancel();
+      return seen;
+    }
+  }
+}
+
+function sseChunks(response: Response): ReadableStream<UIMessageChunk> {
+  let buffer = '';
+  return response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(
+    new TransformStream<string, UIMessageChunk>({
+      transform(text, controller) {
+        buffer += text;
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary !== -1) {
+          const data = buffer
+            .slice(0, boundary)
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          buffer = buffer.slice(boundary + 2);
+          if (data && data !== '[DONE]') controller.enqueue(JSON.parse(data) as UIMessageChunk);
+          boundary = buffer.indexOf('\n\n');
+        }
+      },
+    }),
+  );
+}
