@@ -5,7 +5,7 @@ import { applyWorkflowEnv } from './lib/runtime-env';
 applyWorkflowEnv();
 
 const nextConfig: NextConfig = {
-  serverExternalPackages: ['@libsql/client', 'libsql', '@mastra/libsql'],
+  serverExternalPackages: ['@libsql/client', 'libsql', '@mastra/libsql', '@mastra/pg', 'pg', '@workflow/world-postgres'],
 };
 
 export default withWorkflow(nextConfig);

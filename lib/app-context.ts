@@ -11,7 +11,8 @@ export interface AppContext extends MastraRuntime {
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
-  const [authSecret, db] = await Promise.all([resolveAuthSecret(config.authSecret, config.dataDir), openDatabase(config.dataDir)]);
+  const db = await openDatabase(config);
+  const authSecret = await resolveAuthSecret(config, db);
   const mastra = await createMastraRuntime(config, db);
   return { config, authSecret, db, ...mastra };
 }

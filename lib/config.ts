@@ -19,11 +19,19 @@ export type ModelConfig =
 export const doubleTextingPolicies = ['reject', 'enqueue', 'interrupt'] as const;
 export type DoubleTextingPolicy = (typeof doubleTextingPolicies)[number];
 
+/**
+ * Where everything durable lives. `embedded`: files in the data dir (local workflow world,
+ * LibSQL memory and app tables), nothing to install. `postgres`: one PostgreSQL database for the
+ * workflow world, memory and the app tables, shared by any number of app instances.
+ */
+export type StorageConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string };
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
   /** Absolute directory for every file the app keeps: workflow world, memory, ledger, secret. */
   dataDir: string;
+  storage: StorageConfig;
   /** HMAC secret for session tokens; undefined means "generate one and keep it in dataDir". */
   authSecret: string | undefined;
   model: ModelConfig;
@@ -44,6 +52,10 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 const envSchema = z.object({
   PORT: positiveInt(3000),
   DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   MODEL: z.string().min(1).optional(),
   MODEL_BASE_URL: z.url().optional(),
@@ -91,6 +103,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   return {
     port: env.PORT,
     dataDir: path.resolve(env.DATA_DIR),
+    storage: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'embedded' },
     authSecret: env.AUTH_SECRET,
     model: resolveModel(env, cleaned),
     maxRequestBytes: env.MAX_REQUEST_BYTES,

@@ -4,11 +4,16 @@ import path from 'node:path';
  * Derives the Workflow DevKit's own variables from the app's, before any world is created.
  * `withWorkflow` points the local world at `.next/workflow-data` (which `next build` wipes, and
  * which every server built from one checkout would share) unless a target world is already
- * chosen, so the world is chosen here first. Its queue calls back to `localhost`, which may
- * resolve to IPv6 while the server listens on IPv4.
+ * chosen, so the world is chosen here first: the Postgres world when `DATABASE_URL` is set (its
+ * own `WORKFLOW_POSTGRES_URL` derived from it), the local world otherwise. The queue calls back
+ * to `localhost`, which may resolve to IPv6 while the server listens on IPv4.
  */
 export function applyWorkflowEnv(env: NodeJS.ProcessEnv = process.env): void {
   const dataDir = path.resolve(env.DATA_DIR || '.data');
+  if (env.DATABASE_URL) {
+    env.WORKFLOW_TARGET_WORLD ||= '@workflow/world-postgres';
+    env.WORKFLOW_POSTGRES_URL ||= env.DATABASE_URL;
+  }
   env.WORKFLOW_TARGET_WORLD ||= 'local';
   env.WORKFLOW_LOCAL_DATA_DIR ||= path.join(dataDir, 'workflow');
   if (env.PORT) env.WORKFLOW_LOCAL_BASE_URL ||= `http://127.0.0.1:${env.PORT}`;

@@ -1,10 +1,9 @@
 import { Mastra } from '@mastra/core/mastra';
-import { LibSQLStore } from '@mastra/libsql';
 import { Memory } from '@mastra/memory';
-import path from 'node:path';
 import type { AppConfig } from '../lib/config';
 import type { AppDatabase } from '../lib/db/database';
 import { chatAgentId, createChatAgent } from './agents/chat-agent';
+import { createMastraStorage } from './storage';
 import { createChatTools } from './tools';
 
 export interface MastraRuntime {
@@ -19,7 +18,7 @@ export interface MastraRuntime {
  * memory at once: racing the store's init, thread lookups came back empty.
  */
 export async function createMastraRuntime(config: AppConfig, db: AppDatabase): Promise<MastraRuntime> {
-  const storage = new LibSQLStore({ id: 'durable-chat-memory', url: `file:${path.join(config.dataDir, 'memory.db')}` });
+  const storage = createMastraStorage(config);
   await storage.init();
   const memory = new Memory({ storage, options: { lastMessages: 40 } });
   const agent = createChatAgent({ memory, model: config.model, tools: createChatTools({ db, slowToolMs: config.slowToolMs }) });

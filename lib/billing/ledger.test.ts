@@ -10,7 +10,7 @@ let db: AppDatabase;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ledger-test-'));
-  db = await openDatabase(dir);
+  db = await openDatabase({ dataDir: dir, storage: { kind: 'embedded' } });
 });
 
 afterAll(async () => {

@@ -1,19 +1,42 @@
 import { createClient } from '@libsql/client';
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
+import type { AppConfig } from '../config';
 import { LibsqlDialect, pragmas } from './libsql-dialect';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
 export type AppDatabase = Kysely<Database>;
 
-/** Opens the app database in the data dir and brings its schema up to date. */
-export async function openDatabase(dataDir: string): Promise<AppDatabase> {
+const int8Oid = 20;
+const numericOid = 1700;
+
+/**
+ * PostgreSQL returns BIGINT and NUMERIC (every SUM of one) as strings; the app's counts and
+ * micro-dollar amounts fit a JavaScript number exactly (below 2^53), as they do in SQLite.
+ */
+function parseNumbers(oid: number, format?: string): (value: string) => unknown {
+  if (oid === int8Oid || oid === numericOid) return Number;
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+async function openSqlite(dataDir: string): Promise<AppDatabase> {
   await mkdir(dataDir, { recursive: true });
   const client = createClient({ url: `file:${path.join(dataDir, 'app.db')}` });
   for (const pragma of pragmas) await client.execute(pragma.sql);
-  const db = new Kysely<Database>({ dialect: new LibsqlDialect(client) });
+  return new Kysely<Database>({ dialect: new LibsqlDialect(client) });
+}
+
+function openPostgres(url: string): AppDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: { getTypeParser: parseNumbers } as pg.CustomTypesConfig });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the app database (SQLite in the data dir, or PostgreSQL) and brings its schema up to date. */
+export async function openDatabase(config: Pick<AppConfig, 'dataDir' | 'storage'>): Promise<AppDatabase> {
+  const db = config.storage.kind === 'postgres' ? openPostgres(config.storage.url) : await openSqlite(config.dataDir);
   await migrateToLatest(db as Kysely<unknown>);
   return db;
 }

@@ -104,6 +104,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('notes_user_created').ifNotExists().on('notes').columns(['user_id', 'created_at']).execute();
     },
   },
+  '0004_app_secrets': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('app_secrets')
+        .ifNotExists()
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('value', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

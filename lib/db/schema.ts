@@ -96,6 +96,12 @@ export interface NoteTable {
   created_at: string;
 }
 
+/** Secrets generated once per installation (the session signing key when AUTH_SECRET is unset). */
+export interface AppSecretTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   chat_runs: ChatRunTable;
   leases: LeaseTable;
@@ -104,4 +110,5 @@ export interface Database {
   billing_steps: BillingStepTable;
   tool_calls: ToolCallTable;
   notes: NoteTable;
+  app_secrets: AppSecretTable;
 }

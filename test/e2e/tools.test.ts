@@ -26,7 +26,7 @@ describe('tool calls in Chromium', () => {
     expect(reply?.text.match(/Let me check that with/g)).toHaveLength(3);
     await expectPageMatchesStore(page);
     const runId = runIdOfReply(reply?.id ?? '');
-    expect((await runRecords(e2e.server.dataDir, runId ?? '')).notes).toBe(1);
+    expect((await runRecords(e2e.server, runId ?? '')).notes).toBe(1);
     await context.close();
   });
 

@@ -1,11 +1,11 @@
 import { SignJWT } from 'jose';
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, postChat, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
+// Known to the test so it can sign a token that is valid except for its expiry.
+const authSecret = randomBytes(36).toString('base64url');
 let server: TestServer;
 let alice: Session;
 let bob: Session;
@@ -13,7 +13,7 @@ let aliceRunId: string;
 let aliceThreadId: string;
 
 beforeAll(async () => {
-  server = await startServer({ env: { MAX_REQUEST_BYTES: '65536', MAX_MESSAGE_CHARS: '2000' } });
+  server = await startServer({ env: { MAX_REQUEST_BYTES: '65536', MAX_MESSAGE_CHARS: '2000', AUTH_SECRET: authSecret } });
   [alice, bob] = await Promise.all([createSession(server.url), createSession(server.url)]);
   aliceThreadId = randomUUID();
   const response = await postChat(server.url, alice.token, aliceThreadId, 'Secret plans [[sim words=10 tps=0]]');
@@ -67,10 +67,7 @@ const cases: Case[] = [
     name: 'expired token',
     status: 401,
     code: 'unauthorized:session',
-    request: async () => {
-      const secret = (await readFile(path.join(server.dataDir, 'auth-secret'), 'utf8')).trim();
-      return fetch(`${server.url}/api/chat`, json(await forgedToken(secret, alice.userId, -10), message('hi')));
-    },
+    request: async () => fetch(`${server.url}/api/chat`, json(await forgedToken(authSecret, alice.userId, -10), message('hi'))),
   },
   { name: 'unknown run', status: 404, code: 'not_found:run', request: () => fetch(`${server.url}/api/chat/wrun_01M85JKDGE02D133XYT4HMHYKQ/stream?startIndex=0`, { headers: { authorization: `Bearer ${alice.token}` } }) },
   { name: 'malformed run id', status: 404, code: 'not_found:run', request: () => fetch(`${server.url}/api/chat/..%2F..%2Fetc/stream?startIndex=0`, { headers: { authorization: `Bearer ${alice.token}` } }) },

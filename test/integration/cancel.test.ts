@@ -69,7 +69,7 @@ describe('Stop', () => {
     // The finished step is kept as shown; the research call that never returned is not a result.
     expect(stored.slice(0, 2)).toEqual(shown.slice(0, 2));
     expect(stored.filter((part) => (part as { state?: string }).state === 'output-available')).toHaveLength(1);
-    const records = await runRecords(fixture.server.dataDir, runId);
+    const records = await runRecords(fixture.server, runId);
     expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather']);
     expect(records.notes).toBe(0);
     const { body: ledger } = await getJson(fixture.server.url, users.alice.token, `/api/billing/runs/${runId}`);

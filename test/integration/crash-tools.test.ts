@@ -91,7 +91,7 @@ describe('SIGKILL across a tool-heavy turn', () => {
     expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     expect(comparableParts(thread.messages[1])).toEqual(shown);
 
-    const records = await runRecords(server.dataDir, runId);
+    const records = await runRecords(server, runId);
     expect(records.notes).toBe(1);
     expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
     const { body: ledger } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);

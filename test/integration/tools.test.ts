@@ -27,7 +27,7 @@ async function expectExactRecords(session: Session, threadId: string, runId: str
   const thread = await getThread(fixture.server.url, session.token, threadId);
   expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
   expect(comparableParts(thread.messages[1])).toEqual(shown);
-  const records = await runRecords(fixture.server.dataDir, runId);
+  const records = await runRecords(fixture.server, runId);
   expect(records.notes).toBe(1);
   expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
   const { body } = await getJson(fixture.server.url, session.token, `/api/billing/runs/${runId}`);
@@ -72,7 +72,7 @@ describe('a tool turn whose model fails mid-turn and is retried', () => {
     expect([failed.outcome, completed.outcome]).toEqual(['failed', 'completed']);
     // The charge is the answer's steps; the failed attempt's finished steps were not paid twice.
     expect(ledger.charge.outputTokens).toBeLessThan(failed.outputTokens + completed.outputTokens);
-    const records = await runRecords(fixture.server.dataDir, runId);
+    const records = await runRecords(fixture.server, runId);
     expect(records.stepRows.map((row) => [row.step_index, row.attempt])).toEqual([
       [0, 1],
       [1, 1],

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, dropTestDatabase, testsUsePostgres } from './postgres';
 
 export interface TestServer {
   url: string;
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** The PostgreSQL database this server's installation uses (`TEST_STORAGE=postgres`), if any. */
+  databaseUrl: string | undefined;
   /** Everything the server printed, for diagnosing a failed test. */
   output: () => string;
   /** SIGKILL: no shutdown hooks, no flushing, the way a crash or an OOM kill ends a process. */
@@ -23,6 +26,20 @@ export interface StartOptions {
   dataDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /**
+   * Run on this PostgreSQL database. By default a server restarted on a data dir keeps that
+   * installation's database, and a fresh one gets its own when the suites run on PostgreSQL.
+   */
+  databaseUrl?: string;
+}
+
+/** Each installation (data dir) and the database it runs on, so a restart finds its data. */
+const databases = new Map<string, string>();
+
+async function databaseFor(dataDir: string, options: StartOptions): Promise<string | undefined> {
+  const url = options.databaseUrl ?? databases.get(dataDir) ?? (testsUsePostgres ? await createTestDatabase() : undefined);
+  if (url) databases.set(dataDir, url);
+  return url;
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
@@ -62,9 +79,12 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await makeDataDir());
   const port = options.port ?? (await freePort());
+  const databaseUrl = await databaseFor(dataDir, options);
+  // The server derives the world's variables itself; none may leak in from the test's environment.
+  const storageEnv = { DATABASE_URL: databaseUrl ?? '', WORKFLOW_TARGET_WORLD: '', WORKFLOW_POSTGRES_URL: '', WORKFLOW_LOCAL_DATA_DIR: '' };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...storageEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -85,6 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     url,
     port,
     dataDir,
+    databaseUrl,
     process: child,
     output,
     crash: () => terminate('SIGKILL'),
@@ -98,8 +119,12 @@ export function expectNoStreamViolations(output: string): void {
   if (reports.length > 0) throw new Error(`the server reported malformed UI streams:\n${reports.join('\n')}`);
 }
 
+/** Removes an installation: its data dir and, on PostgreSQL, its database. */
 export async function removeDataDir(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
+  const databaseUrl = databases.get(dataDir);
+  databases.delete(dataDir);
+  if (databaseUrl) await dropTestDatabase(databaseUrl);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createClient } from '@libsql/client';
 import { getToolName, isToolUIPart, type UIMessage, type UIMessageChunk } from 'ai';
 import path from 'node:path';
+import pg from 'pg';
 
 /** The tool-heavy turn the tool suites drive: three tools, text before each, then the answer. */
 export function toolTurnPrompt(options: { words?: number; tps?: number; extra?: string } = {}): string {
@@ -34,29 +35,45 @@ export interface RunRecords {
   stepRows: Array<{ step_index: number; attempt: number; input_tokens: number; output_tokens: number }>;
 }
 
-/** What the app database holds for a run, read straight from the server's SQLite file. */
-export async function runRecords(dataDir: string, runId: string): Promise<RunRecords> {
-  const client = createClient({ url: `file:${path.join(dataDir, 'app.db')}` });
+type Row = Record<string, unknown>;
+
+/** Runs a read-only query on the server's app database: its SQLite file or its PostgreSQL database. */
+async function queryAppDatabase(server: { dataDir: string; databaseUrl?: string }, sql: string, args: string[]): Promise<Row[]> {
+  if (server.databaseUrl) {
+    const client = new pg.Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      // Every query here takes one argument: SQLite's `?` is PostgreSQL's `$1`.
+      return (await client.query(sql.replace('?', '$1'), args)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const client = createClient({ url: `file:${path.join(server.dataDir, 'app.db')}` });
   try {
-    const notes = await client.execute({ sql: 'select count(*) as n from notes where run_id = ?', args: [runId] });
-    const toolCalls = await client.execute({ sql: 'select tool_name, tool_call_id from tool_calls where run_id = ? order by created_at', args: [runId] });
-    const steps = await client.execute({
-      sql: 'select step_index, attempt, input_tokens, output_tokens from billing_steps where run_id = ? order by step_index, attempt',
-      args: [runId],
-    });
-    return {
-      notes: Number(notes.rows[0]?.n ?? 0),
-      toolCalls: toolCalls.rows.map((row) => ({ tool_name: String(row.tool_name), tool_call_id: String(row.tool_call_id) })),
-      stepRows: steps.rows.map((row) => ({
-        step_index: Number(row.step_index),
-        attempt: Number(row.attempt),
-        input_tokens: Number(row.input_tokens),
-        output_tokens: Number(row.output_tokens),
-      })),
-    };
+    return (await client.execute({ sql, args })).rows as unknown as Row[];
   } finally {
     client.close();
   }
+}
+
+/** What the app database holds for a run, read straight from the server's storage. */
+export async function runRecords(server: { dataDir: string; databaseUrl?: string }, runId: string): Promise<RunRecords> {
+  const [notes, toolCalls, steps] = await Promise.all([
+    queryAppDatabase(server, 'select count(*) as n from notes where run_id = ?', [runId]),
+    queryAppDatabase(server, 'select tool_name, tool_call_id from tool_calls where run_id = ? order by created_at', [runId]),
+    queryAppDatabase(server, 'select step_index, attempt, input_tokens, output_tokens from billing_steps where run_id = ? order by step_index, attempt', [runId]),
+  ]);
+  return {
+    notes: Number(notes[0]?.n ?? 0),
+    toolCalls: toolCalls.map((row) => ({ tool_name: String(row.tool_name), tool_call_id: String(row.tool_call_id) })),
+    stepRows: steps.map((row) => ({
+      step_index: Number(row.step_index),
+      attempt: Number(row.attempt),
+      input_tokens: Number(row.input_tokens),
+      output_tokens: Number(row.output_tokens),
+    })),
+  };
 }
 
 /** Output tokens of the steps the answer is made of: per step, the newest attempt's row. */

@@ -20,10 +20,10 @@ import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/li
 const maxModelAttempts = 4;
 const leaseMs = 10_000;
 /**
- * Identifies this process in lease holders. The local world runs every step in the one server
- * process, so a reply lease held under another process id belongs to a process that died and is
- * broken at once instead of waiting for it to expire. (Several instances on one database would
- * need expiry alone.)
+ * Identifies this process in lease holders. On the embedded default one server process runs
+ * every step, so a reply lease held under another process id belongs to a process that died and
+ * is broken at once instead of waiting for it to expire. On PostgreSQL another holder may be a
+ * live instance: there a lease is only taken over once it has expired.
  */
 const processId = randomUUID();
 /** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
@@ -37,7 +37,7 @@ export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsag
  *
  * - One execution at a time, and once: after a crash the world re-enqueues the step while the
  *   queue may also redeliver it, and two executions would interleave their chunks. A lease in
- *   the database admits one at a time (a crashed process's lease is broken); the result is
+ *   the database admits one at a time (a crashed holder's lease is broken or expires); the result is
  *   recorded, and an execution that gets the lease after it returns the recorded result.
  * - One writer for the whole call (several writers in one step can reorder chunks).
  * - Transient model errors are retried up to `maxModelAttempts` calls, counted in the ledger,
@@ -56,7 +56,7 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   const { mastra, db, memory, config } = await getAppContext();
   const leaseKey = `reply:${runId}`;
   const holder = `${processId}:${randomUUID()}`;
-  await breakLeaseNotHeldBy(db, leaseKey, `${processId}:`);
+  if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId}:`);
   if (!(await acquireLease(db, leaseKey, holder, leaseMs, leaseWaitMs))) {
     throw new RetryableError('Another execution of this reply is still running', { retryAfter: leaseMs });
   }
