@@ -45,6 +45,12 @@ export interface AppConfig {
   slowToolMs: number;
   /** Check every finished run's stream with the UI stream validator and log what it breaks. */
   debugValidateStreams: boolean;
+  /** Extra time a delta is held to merge with the next ones (0: only what piles up behind a write). */
+  streamCoalesceMs: number;
+  /** Serve the benchmark's baselines (/api/bench/…): request-bound and resumable-stream replies. */
+  benchBaselines: boolean;
+  /** Redis for the resumable-stream baseline; the app itself never needs it. */
+  redisUrl: string;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -66,9 +72,14 @@ const envSchema = z.object({
   DOUBLE_TEXTING: z.enum(doubleTextingPolicies).default('reject'),
   SLOW_TOOL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
+  STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  BENCH_BASELINES: z.enum(['0', '1', 'false', 'true']).default('0'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
 });
 
 type Env = Record<string, string | undefined>;
+
+const flag = (value: '0' | '1' | 'false' | 'true') => value === '1' || value === 'true';
 
 function emptyToUndefined(env: Env): Env {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
@@ -110,7 +121,10 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     maxMessageChars: env.MAX_MESSAGE_CHARS,
     doubleTexting: env.DOUBLE_TEXTING,
     slowToolMs: env.SLOW_TOOL_MS,
-    debugValidateStreams: env.DEBUG_VALIDATE_STREAMS === '1' || env.DEBUG_VALIDATE_STREAMS === 'true',
+    debugValidateStreams: flag(env.DEBUG_VALIDATE_STREAMS),
+    streamCoalesceMs: env.STREAM_COALESCE_MS,
+    benchBaselines: flag(env.BENCH_BASELINES),
+    redisUrl: env.REDIS_URL,
   };
 }
 

@@ -13,8 +13,16 @@ export function applyWorkflowEnv(env: NodeJS.ProcessEnv = process.env): void {
   if (env.DATABASE_URL) {
     env.WORKFLOW_TARGET_WORLD ||= '@workflow/world-postgres';
     env.WORKFLOW_POSTGRES_URL ||= env.DATABASE_URL;
+    // A turn's reply step holds a queue slot for the whole answer; the world's default of 10
+    // slots made the 11th concurrent turn wait for one to finish (measured by `npm run bench`).
+    env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ||= '200';
+    env.WORKFLOW_POSTGRES_MAX_POOL_SIZE ||= '20';
   }
   env.WORKFLOW_TARGET_WORLD ||= 'local';
   env.WORKFLOW_LOCAL_DATA_DIR ||= path.join(dataDir, 'workflow');
+  // Readers get a run's chunks from in-process events; the poll (every reader lists the whole
+  // chunk directory) only serves writers in other processes, which the local world never has.
+  // At 100 ms it used most of a core with 50 live readers (measured by `npm run bench`).
+  env.WORKFLOW_LOCAL_STREAM_POLL_MS ||= '2000';
   if (env.PORT) env.WORKFLOW_LOCAL_BASE_URL ||= `http://127.0.0.1:${env.PORT}`;
 }

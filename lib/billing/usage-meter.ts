@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from 'ai';
-import { isTokenChunk } from '../chat/token-chunks';
+import { estimatedTokens } from '../chat/token-chunks';
 import { addUsage, noUsage, sumUsage, type TokenUsage } from './usage';
 
 export interface MeteredUsage {
@@ -11,13 +11,13 @@ export interface MeteredUsage {
 /**
  * Adds up what one attempt consumed: the provider's usage for every finished LLM step, plus the
  * step still in flight when the attempt stopped or failed. A provider reports nothing for an
- * interrupted step, so unless its error carries usage, that step's output is estimated as one
- * token per streamed delta (exact for the simulated model) and its input as zero.
+ * interrupted step, so unless its error carries usage, that step's output is estimated from
+ * the streamed deltas (`estimatedTokens`) and its input as zero.
  */
 export class UsageMeter {
   private readonly finished: TokenUsage[] = [];
   private inFlight = false;
-  private streamedDeltas = 0;
+  private streamedTokens = 0;
 
   stepFinished(usage: TokenUsage): void {
     this.finished.push(usage);
@@ -26,11 +26,11 @@ export class UsageMeter {
   observe(chunk: UIMessageChunk): void {
     if (chunk.type === 'start-step') {
       this.inFlight = true;
-      this.streamedDeltas = 0;
+      this.streamedTokens = 0;
     } else if (chunk.type === 'finish-step') {
       this.inFlight = false;
-    } else if (isTokenChunk(chunk)) {
-      this.streamedDeltas++;
+    } else {
+      this.streamedTokens += estimatedTokens(chunk);
     }
   }
 
@@ -44,6 +44,6 @@ export class UsageMeter {
     const finished = sumUsage(this.finished);
     if (reportedForInFlightStep) return { usage: addUsage(finished, reportedForInFlightStep), source: 'provider' };
     if (!this.inFlight) return { usage: finished, source: 'provider' };
-    return { usage: addUsage(finished, { ...noUsage, outputTokens: this.streamedDeltas }), source: 'estimated' };
+    return { usage: addUsage(finished, { ...noUsage, outputTokens: this.streamedTokens }), source: 'estimated' };
   }
 }

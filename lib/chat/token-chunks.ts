@@ -1,10 +1,11 @@
 import type { UIMessageChunk } from 'ai';
 
 /**
- * Whether a streamed chunk stands for an output token: providers stream text, reasoning and tool
- * input a token or so per delta (the simulated model exactly one), so deltas estimate the output
- * of a model call that never reported its usage.
+ * Output tokens a streamed chunk stands for, when the provider did not say: one per word of a
+ * text or reasoning delta (deltas may carry several tokens once merged for writing; exact for
+ * the simulated model, whose tokens are words) and one per tool-input delta.
  */
-export function isTokenChunk(chunk: UIMessageChunk): boolean {
-  return chunk.type === 'text-delta' || chunk.type === 'reasoning-delta' || chunk.type === 'tool-input-delta';
+export function estimatedTokens(chunk: UIMessageChunk): number {
+  if (chunk.type === 'text-delta' || chunk.type === 'reasoning-delta') return Math.max(1, chunk.delta.match(/\S+/g)?.length ?? 0);
+  return chunk.type === 'tool-input-delta' ? 1 : 0;
 }

@@ -69,6 +69,7 @@ const cases: Case[] = [
     code: 'unauthorized:session',
     request: async () => fetch(`${server.url}/api/chat`, json(await forgedToken(authSecret, alice.userId, -10), message('hi'))),
   },
+  { name: 'benchmark baseline route without BENCH_BASELINES', status: 404, code: 'not_found:route', request: () => fetch(`${server.url}/api/bench/direct`, json(alice.token, message('hi'))) },
   { name: 'unknown run', status: 404, code: 'not_found:run', request: () => fetch(`${server.url}/api/chat/wrun_01M85JKDGE02D133XYT4HMHYKQ/stream?startIndex=0`, { headers: { authorization: `Bearer ${alice.token}` } }) },
   { name: 'malformed run id', status: 404, code: 'not_found:run', request: () => fetch(`${server.url}/api/chat/..%2F..%2Fetc/stream?startIndex=0`, { headers: { authorization: `Bearer ${alice.token}` } }) },
   { name: "another user's run", status: 404, code: 'not_found:run', request: () => fetch(`${server.url}/api/chat/${aliceRunId}/stream?startIndex=0`, { headers: { authorization: `Bearer ${bob.token}` } }) },

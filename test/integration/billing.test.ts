@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { costMicros, priceOf } from '../../lib/billing/prices';
-import { useTwoUsers, getJson, getStream, postChat, readChunks, runIdOf, userMessage, waitForRunEnd } from '../support/chat-client';
+import { useTwoUsers, getJson, getStream, postChat, readChunks, runIdOf, userMessage, waitForRunEnd, streamedTokens } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
@@ -21,7 +21,7 @@ async function completedTurn(prompt: string) {
   return { runId, chunks, ledger: await ledger(runId) };
 }
 
-const deltas = (chunks: { type: string }[]) => chunks.filter((chunk) => chunk.type === 'text-delta').length;
+const deltas = streamedTokens;
 const usageOf = (row: { inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningTokens: number }) => ({
   inputTokens: row.inputTokens,
   cachedInputTokens: row.cachedInputTokens,

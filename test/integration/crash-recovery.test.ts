@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd } from '../support/chat-client';
+import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd, streamedTokens } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];
@@ -70,8 +70,8 @@ describe('crash recovery', () => {
       expect.objectContaining({ attempt: 1, outcome: 'crashed', source: 'estimated' }),
       expect.objectContaining({ outcome: 'completed', source: 'provider', outputTokens: 300 }),
     ]);
-    const streamedBeforeCrash = replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')).filter((chunk) => chunk.type === 'text-delta').length;
+    const streamedBeforeCrash = streamedTokens(replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')));
     expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);
-    expect(streamedBeforeCrash).toBeGreaterThanOrEqual(beforeCrash.filter((chunk) => chunk.type === 'text-delta').length);
+    expect(streamedBeforeCrash).toBeGreaterThanOrEqual(streamedTokens(beforeCrash));
   });
 });

@@ -1,21 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  announcedMessageId,
-  assemble,
-  assembleRaw,
-  useTwoUsers,
-  getJson,
-  getStream,
-  getThread,
-  postChat,
-  postChatWith,
-  readChunks,
-  runIdOf,
-  textOf,
-  userMessage,
-  waitForRunEnd,
-} from '../support/chat-client';
+import { announcedMessageId, assemble, assembleRaw, useTwoUsers, getJson, getStream, getThread, postChat, postChatWith, readChunks, runIdOf, textOf, userMessage, waitForRunEnd, streamedTokens } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
@@ -38,9 +23,9 @@ describe('memory after a retried turn', () => {
     // The retry marks where it starts over, so the client drops the abandoned partial text.
     const reset = chunks.findIndex((chunk) => chunk.type === 'data-reset');
     expect(chunks[reset]).toEqual({ type: 'data-reset', data: { attempt: 2 } });
-    // The failed attempt streamed up to 12 deltas (the last few may still sit in the writer's
+    // The failed attempt streamed up to 12 tokens (the last few may still sit in the writer's
     // buffer when the step fails).
-    const abandoned = chunks.slice(0, reset).filter((chunk) => chunk.type === 'text-delta').length;
+    const abandoned = streamedTokens(chunks.slice(0, reset));
     expect(abandoned).toBeGreaterThan(0);
     expect(abandoned).toBeLessThanOrEqual(12);
     expect(new Set(chunks.flatMap((chunk) => (chunk.type === 'start' ? [chunk.messageId] : []))).size).toBe(1);

@@ -3,6 +3,8 @@ import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChun
 import { randomUUID } from 'node:crypto';
 import { beforeAll } from 'vitest';
 import { normalizeMessage } from '../../lib/chat/message-protocol';
+import { estimatedTokens } from '../../lib/chat/token-chunks';
+import { sseEvents } from './sse';
 
 export interface Session {
   userId: string;
@@ -47,26 +49,13 @@ async function parseChunk(data: string): Promise<UIMessageChunk> {
  */
 export async function readChunks(response: Response, limit = Number.POSITIVE_INFINITY): Promise<UIMessageChunk[]> {
   if (!response.body) throw new Error('response has no body');
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = sseEvents(response.body).getReader();
   const chunks: UIMessageChunk[] = [];
-  let buffer = '';
   try {
     while (chunks.length < limit) {
       const { done, value } = await reader.read();
       if (done) break;
-      buffer += value;
-      let boundary = buffer.indexOf('\n\n');
-      while (boundary !== -1 && chunks.length < limit) {
-        const event = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const data = event
-          .split('\n')
-          .filter((line) => line.startsWith('data: '))
-          .map((line) => line.slice(6))
-          .join('\n');
-        if (data && data !== '[DONE]') chunks.push(await parseChunk(data));
-        boundary = buffer.indexOf('\n\n');
-      }
+      chunks.push(await parseChunk(value));
     }
   } finally {
     await reader.cancel().catch(() => undefined);
@@ -94,6 +83,11 @@ export async function assembleRaw(chunks: UIMessageChunk[]): Promise<UIMessage |
   let last: UIMessage | undefined;
   for await (const message of readUIMessageStream({ stream })) last = message;
   return last;
+}
+
+/** Output tokens streamed as text, however the deltas were grouped (the simulated model's tokens are words). */
+export function streamedTokens(chunks: UIMessageChunk[]): number {
+  return chunks.filter((chunk) => chunk.type === 'text-delta').reduce((sum, chunk) => sum + estimatedTokens(chunk), 0);
 }
 
 export function textOf(message: UIMessage | undefined): string {

@@ -2,6 +2,7 @@ import { createClient } from '@libsql/client';
 import { getToolName, isToolUIPart, type UIMessage, type UIMessageChunk } from 'ai';
 import path from 'node:path';
 import pg from 'pg';
+import { sseEvents } from './sse';
 
 /** The tool-heavy turn the tool suites drive: three tools, text before each, then the answer. */
 export function toolTurnPrompt(options: { words?: number; tps?: number; extra?: string } = {}): string {
@@ -99,24 +100,6 @@ export async function readUntil(response: Response, until: (seen: readonly UIMes
 }
 
 function sseChunks(response: Response): ReadableStream<UIMessageChunk> {
-  let buffer = '';
-  return response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(
-    new TransformStream<string, UIMessageChunk>({
-      transform(text, controller) {
-        buffer += text;
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary !== -1) {
-          const data = buffer
-            .slice(0, boundary)
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n');
-          buffer = buffer.slice(boundary + 2);
-          if (data && data !== '[DONE]') controller.enqueue(JSON.parse(data) as UIMessageChunk);
-          boundary = buffer.indexOf('\n\n');
-        }
-      },
-    }),
-  );
+  if (!response.body) throw new Error('response has no body');
+  return sseEvents(response.body).pipeThrough(new TransformStream<string, UIMessageChunk>({ transform: (data, controller) => controller.enqueue(JSON.parse(data)) }));
 }

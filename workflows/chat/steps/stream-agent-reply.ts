@@ -10,6 +10,7 @@ import { billingModelId } from '@/lib/billing/model-id';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { prepareContinuation } from '@/lib/chat/continuation';
+import { DeltaCoalescer } from '@/lib/chat/delta-coalescer';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
@@ -74,6 +75,7 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
     await recordCrashedAttempts(db, runId, attempt, modelId);
     const continuation = await prepareContinuation(db, memory, turn, runId, attempt);
     const writer = getWritable<UIMessageChunk>().getWriter();
+    const coalescer = new DeltaCoalescer((chunk) => writer.write(chunk), config.streamCoalesceMs);
     try {
       // An earlier attempt's chunks are already in the stream: mark where this one starts over,
       // and give back the steps it completed, which the model is not asked for again.
@@ -91,12 +93,15 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
             messageId,
             firstStepIndex: continuation.steps,
             onStepFinished: (stepIndex, usage) => recordStepUsage(db, { runId, stepIndex, attempt, usage }),
-            write: (chunk) => writer.write(chunk),
+            write: (chunk) => coalescer.push(chunk),
           });
+      // Everything this attempt streamed is written before its result is recorded as final.
+      await coalescer.flush();
       const result: RecordedReply = { ...outcome, attempt, carried: continuation.carried };
       await recordReply(db, runId, result);
       return result;
     } finally {
+      await coalescer.flush();
       writer.releaseLock();
     }
   } catch (error) {

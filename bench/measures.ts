@@ -1,0 +1,128 @@
+import type { Session } from '../test/support/chat-client';
+import { watchProcess } from './process-metrics';
+import { round, summarize, type Summary } from './stats';
+import type { WriteCounter } from './storage-writes';
+import type { ChatSystem } from './systems';
+import { isDelta, readTimed } from './timed-stream';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** POST to first token (first delta) a client sees, in ms. */
+export async function timeToFirstToken(system: ChatSystem, session: Session, runs: number): Promise<Summary> {
+  const values: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const startedAt = performance.now();
+    const { response } = await system.start(session, `First token ${run} [[sim words=30 tps=40]]`);
+    const chunks = await readTimed(response);
+    const first = chunks.find(({ chunk }) => isDelta(chunk));
+    if (first) values.push(first.at - startedAt);
+  }
+  return summarize(values);
+}
+
+/** Tokens per second through one stream with the model as fast as it goes, request to last token. */
+export async function sustainedThroughput(system: ChatSystem, session: Session, runs: number, words: number): Promise<Summary> {
+  const values: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const startedAt = performance.now();
+    const { response } = await system.start(session, `Throughput ${run} [[sim words=${words} tps=0]]`);
+    const last = (await readTimed(response)).findLast(({ chunk }) => isDelta(chunk));
+    // From the request to the last token, so systems that deliver tokens in fewer, larger
+    // deltas are timed alike; the simulated model streams exactly `words` tokens.
+    if (last) values.push((words / (last.at - startedAt)) * 1000);
+  }
+  return summarize(values);
+}
+
+async function reconnectLatency(system: ChatSystem, session: Session, handle: string, startIndex: number): Promise<number | null> {
+  if (!system.resume) return null;
+  const startedAt = performance.now();
+  const response = await system.resume(session, handle, startIndex);
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return null;
+  }
+  const [first] = await readTimed(response, 1);
+  return first ? first.at - startedAt : null;
+}
+
+/** Reconnect to first replayed chunk, for a run still streaming and for one that has finished. */
+export async function resumeLatency(system: ChatSystem, session: Session, samples: number): Promise<{ inProgress: Summary | null; finished: Summary | null }> {
+  if (!system.resume) return { inProgress: null, finished: null };
+  const { response, handle } = await system.start(session, 'Resume me [[sim words=600 tps=40]]');
+  const head = await readTimed(response, 20);
+  const live: number[] = [];
+  for (let sample = 0; sample < samples; sample++) {
+    const latency = await reconnectLatency(system, session, handle, head.length);
+    if (latency !== null) live.push(latency);
+  }
+  // Let the turn finish (600 tokens at 40/s), then reconnect to the finished run.
+  const rest = system.resume ? await system.resume(session, handle, head.length) : undefined;
+  if (rest?.status === 200) await readTimed(rest);
+  await sleep(500);
+  const done: number[] = [];
+  for (let sample = 0; sample < samples && system.resumesFinished; sample++) {
+    const latency = await reconnectLatency(system, session, handle, head.length);
+    if (latency !== null) done.push(latency);
+  }
+  return { inProgress: live.length ? summarize(live) : null, finished: done.length ? summarize(done) : null };
+}
+
+export interface ConcurrencyResult {
+  turns: number;
+  completed: number;
+  /** Streams that ended without `finish` or failed to start. */
+  lost: number;
+  /** POST to first delta, under this load (queueing included). */
+  firstTokenMs: Summary;
+  gapMs: Summary;
+  wallSeconds: number;
+  cpuPercentOfOneCore: number;
+  peakRssMb: number;
+}
+
+/** N turns at once, each at 40 tokens/s: gaps between deltas a client sees, CPU and memory. */
+export async function concurrentTurns(system: ChatSystem, session: Session, turns: number, serverPid: number, words = 80, deadlineMs = 180_000): Promise<ConcurrencyResult> {
+  const watcher = await watchProcess(serverPid);
+  const startedAt = performance.now();
+  // A level that has not finished by the deadline counts its unfinished streams as lost.
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const results = await Promise.all(
+    Array.from({ length: turns }, async (_, index) => {
+      try {
+        const postedAt = performance.now();
+        const { response } = await system.start(session, `Concurrent ${index} [[sim words=${words} tps=40]]`, deadline);
+        if (response.status !== 200) return { finished: false, gaps: [] as number[], firstToken: undefined };
+        const chunks = await readTimed(response, Number.POSITIVE_INFINITY, deadline);
+        const deltas = chunks.filter(({ chunk }) => isDelta(chunk));
+        const gaps = deltas.slice(1).map((delta, at) => delta.at - (deltas[at] as { at: number }).at);
+        const firstToken = deltas[0] ? deltas[0].at - postedAt : undefined;
+        return { finished: chunks.at(-1)?.chunk.type === 'finish', gaps, firstToken };
+      } catch {
+        return { finished: false, gaps: [] as number[], firstToken: undefined };
+      }
+    }),
+  );
+  const wallSeconds = round((performance.now() - startedAt) / 1000);
+  const usage = await watcher.stop();
+  const completed = results.filter((result) => result.finished).length;
+  const firstTokens = results.flatMap((result) => (result.firstToken === undefined ? [] : [result.firstToken]));
+  return { turns, completed, lost: turns - completed, firstTokenMs: summarize(firstTokens), gapMs: summarize(results.flatMap((result) => result.gaps)), wallSeconds, ...usage };
+}
+
+/** Durable writes (and bytes) per 1,000 streamed tokens, from one turn of `words` tokens. */
+export async function writesPerThousandTokens(system: ChatSystem, session: Session, counter: WriteCounter, words = 1000) {
+  const before = await counter.read();
+  const { response } = await system.start(session, `Writes [[sim words=${words} tps=0]]`);
+  await readTimed(response);
+  // The simulated model streams exactly `words` tokens, however they are grouped into chunks.
+  const tokens = words;
+  await sleep(1000);
+  const after = await counter.read();
+  const perThousand = (value: number) => round((value / tokens) * 1000, 1);
+  return {
+    tokens,
+    writes: perThousand(after.writes - before.writes),
+    bytes: before.bytes === null || after.bytes === null ? null : perThousand(after.bytes - before.bytes),
+  };
+}

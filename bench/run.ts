@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: what durability costs, measured against the alternatives in one run.
+ * Starts the production server(s), drives every system with the same workload, and writes
+ * bench/results/*.json, one SVG chart per measure and docs/performance.md.
+ *
+ * BENCH_CONCURRENCY (default "50,100,200,400") and BENCH_SAMPLES (default 20) size the run.
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from 'redis';
+import { createSession } from '../test/support/chat-client';
+import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
+import { removeDataDir, startServer, type TestServer } from '../test/support/server';
+import { concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
+import { type BenchResults, writeReport } from './report';
+import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
+import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
+
+const root = path.resolve(import.meta.dirname, '..');
+const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400').split(',').map(Number).filter((n) => n > 0);
+const samples = Number(process.env.BENCH_SAMPLES ?? 20);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const serverEnv = { BENCH_BASELINES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '40', REDIS_URL: redisUrl };
+
+async function redisAvailable(): Promise<boolean> {
+  const client = createClient({ url: redisUrl, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    await client.quit();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+const servers: TestServer[] = [];
+
+// An interrupted run must not leave its servers behind: their runs outlive the client and
+// would load the machine for the next measurement.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const server of servers) server.process.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  let databaseUrl: string | undefined;
+  try {
+    const local = await startServer({ env: serverEnv, databaseUrl: '' });
+    servers.push(local);
+    const systems: Array<{ system: ChatSystem; server: TestServer; writes: WriteCounter | null }> = [
+      { system: directSystem(local.url), server: local, writes: null },
+    ];
+    if (await redisAvailable()) systems.push({ system: resumableStreamSystem(local.url), server: local, writes: redisWrites(redisUrl) });
+    else log('Redis not reachable: skipping the resumable-stream baseline');
+    systems.push({ system: durableSystem('ours-local', local.url), server: local, writes: localWorldWrites(local.dataDir) });
+    if (await postgresAvailable()) {
+      databaseUrl = await createTestDatabase();
+      const postgres = await startServer({ env: serverEnv, databaseUrl });
+      servers.push(postgres);
+      systems.push({ system: durableSystem('ours-postgres', postgres.url), server: postgres, writes: postgresWorldWrites(databaseUrl) });
+    } else {
+      log('PostgreSQL not reachable: skipping ours on the Postgres world');
+    }
+
+    const results: BenchResults = {
+      startedAt,
+      finishedAt: '',
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version },
+      settings: { concurrency, samples },
+      systems: systems.map(({ system }) => ({ name: system.name, label: system.label })),
+      ttftMs: {},
+      tokensPerSecond: {},
+      resumeMs: {},
+      writesPer1kTokens: {},
+      concurrency: {},
+    };
+
+    for (const { system, server, writes } of systems) {
+      const session = await createSession(server.url);
+      log(`${system.label}: warm-up`);
+      await timeToFirstToken(system, session, 3);
+      log(`${system.label}: time to first token`);
+      results.ttftMs[system.name] = await timeToFirstToken(system, session, samples);
+      log(`${system.label}: sustained throughput`);
+      results.tokensPerSecond[system.name] = await sustainedThroughput(system, session, 5, 3000);
+      log(`${system.label}: resume latency`);
+      results.resumeMs[system.name] = await resumeLatency(system, session, samples);
+      results.writesPer1kTokens[system.name] = writes ? await writesPerThousandTokens(system, session, writes) : { writes: 0, bytes: 0 };
+    }
+    // System by system, ours on the local world last: a level it cannot finish leaves runs
+    // working in the background (they are durable), which would load every later measurement.
+    const loadOrder = [...systems].sort((a, b) => Number(a.system.name === 'ours-local') - Number(b.system.name === 'ours-local'));
+    for (const { system, server } of loadOrder) {
+      for (const turns of concurrency) {
+        log(`${system.label}: ${turns} concurrent turns`);
+        const session = await createSession(server.url);
+        const result = await concurrentTurns(system, session, turns, server.process.pid ?? 0);
+        (results.concurrency[system.name] ??= []).push(result);
+        log(`  completed ${result.completed}/${turns}, first token p99 ${result.firstTokenMs.p99} ms, gap p99 ${result.gapMs.p99} ms, ${result.wallSeconds} s, CPU ${result.cpuPercentOfOneCore}%, RSS ${result.peakRssMb} MB`);
+        if (result.lost > 0) break;
+      }
+    }
+    results.finishedAt = new Date().toISOString();
+    await writeReport(results, root);
+    log('wrote bench/results/latest.json, bench/results/*.svg and docs/performance.md');
+  } finally {
+    for (const server of servers) {
+      await server.stop();
+      await removeDataDir(server.dataDir);
+    }
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
+  }
+}
+
+// `--report-only` rewrites the charts and docs/performance.md from bench/results/latest.json.
+if (process.argv.includes('--report-only')) {
+  await writeReport(JSON.parse(await readFile(path.join(root, 'bench/results/latest.json'), 'utf8')) as BenchResults, root);
+} else {
+  await main();
+}
