@@ -3,6 +3,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useDurableChat } from '@/hooks/use-durable-chat';
 import type { ChatMessage } from '@/lib/chat/message-protocol';
+import { MessageInput } from './message-input';
 import { MessageView } from './message-view';
 import { ThreadSidebar } from './thread-sidebar';
 
@@ -82,15 +83,7 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
           <div ref={bottom} />
         </main>
         <form className="composer" onSubmit={submit}>
-          <textarea
-            value={input}
-            placeholder="Message Durable Chat"
-            rows={2}
-            onChange={(event) => setInput(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' && !event.shiftKey) submit(event);
-            }}
-          />
+          <MessageInput value={input} onChange={setInput} onSubmit={submit} />
           {busy && runId ? (
             <button type="button" className="stop" onClick={() => void fetch(`/api/chat/${encodeURIComponent(runId)}`, { method: 'DELETE' })}>
               Stop
