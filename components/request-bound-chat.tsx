@@ -3,11 +3,10 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { type FormEvent, useMemo, useState } from 'react';
-import { useSession } from '@/hooks/use-session';
-import { useThreadView } from '@/hooks/use-thread-view';
 import type { ChatMessage } from '@/lib/chat/message-protocol';
 import { MessageInput } from './message-input';
 import { MessageView } from './message-view';
+import { ThreadScreen } from './thread-screen';
 
 /**
  * The "current architecture" the migration starts from, for comparison: plain `useChat` with
@@ -60,10 +59,5 @@ function RequestBoundChat({ threadId, initialMessages }: { threadId: string; ini
 }
 
 export function RequestBoundScreen({ threadId }: { threadId: string }) {
-  const session = useSession();
-  const thread = useThreadView(threadId, session.status === 'ready');
-  if (session.status === 'error') return <p className="screen-message error">{session.message}</p>;
-  if (thread.status === 'error') return <p className="screen-message error">{thread.message}</p>;
-  if (session.status !== 'ready' || thread.status !== 'ready') return <p className="screen-message">Loading…</p>;
-  return <RequestBoundChat threadId={threadId} initialMessages={thread.view.messages} />;
+  return <ThreadScreen threadId={threadId}>{(view) => <RequestBoundChat threadId={threadId} initialMessages={view.messages} />}</ThreadScreen>;
 }

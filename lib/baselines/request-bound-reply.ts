@@ -1,8 +1,7 @@
 import { handleChatStream } from '@mastra/ai-sdk';
-import { RequestContext } from '@mastra/core/request-context';
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
-import { attemptContextKey, chatAgentId, runIdContextKey } from '../../mastra/agents/chat-agent';
+import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
 import type { AppContext } from '../app-context';
 import { openThreadForTurn } from '../chat/threads';
 
@@ -24,10 +23,7 @@ export async function requestBoundReply(
     params: {
       messages: [turn.message],
       memory: { thread: turn.threadId, resource: turn.userId },
-      requestContext: new RequestContext<unknown>([
-        [attemptContextKey, 1],
-        [runIdContextKey, `request_${randomUUID()}`],
-      ]),
+      requestContext: turnRequestContext({ attempt: 1, runId: `request_${randomUUID()}` }),
       abortSignal,
     },
   });

@@ -1,9 +1,8 @@
 import { APICallError } from '@ai-sdk/provider';
 import { handleChatStream } from '@mastra/ai-sdk';
 import type { Mastra } from '@mastra/core/mastra';
-import { RequestContext } from '@mastra/core/request-context';
 import type { FinishReason, UIMessageChunk } from 'ai';
-import { attemptContextKey, chatAgentId, runIdContextKey } from '../../mastra/agents/chat-agent';
+import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
 import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { withAttemptPartIds } from './message-protocol';
@@ -31,7 +30,6 @@ export interface ReplyOutcome {
   /** What this attempt consumed; for a stopped reply, including the step cut short. */
   consumed: MeteredUsage;
 }
-
 
 /** Usage a provider attached to its error (the simulated model does), if any. */
 function reportedUsage(error: unknown): TokenUsage | undefined {
@@ -89,10 +87,7 @@ export async function pipeAgentReply(options: {
       // Each finished LLM step is stored as it completes: a crash mid-turn loses at most the
       // step in flight, never the ones before it.
       savePerStep: true,
-      requestContext: new RequestContext<unknown>([
-        [attemptContextKey, attempt],
-        [runIdContextKey, runId],
-      ]),
+      requestContext: turnRequestContext({ attempt, runId }),
       abortSignal,
       onStepFinish: async (step) => {
         // Mastra also reports (and stores) a step that failed; it is not a completed step.

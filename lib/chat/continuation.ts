@@ -1,6 +1,6 @@
 import type { Memory } from '@mastra/memory';
 import { keptStepUsage, stepUsagesOf } from '../billing/step-usage';
-import type { TokenUsage } from '../billing/usage';
+import { noUsage, type TokenUsage } from '../billing/usage';
 import type { AppDatabase } from '../db/database';
 import type { ChatTurn } from './turn';
 import { type KeptSteps, keepCompletedSteps, readStoredReply } from './turn-memory';
@@ -17,6 +17,8 @@ export interface Continuation extends KeptSteps {
  * the charge never disagree), and cuts memory down to them.
  */
 export async function prepareContinuation(db: AppDatabase, memory: Memory, turn: ChatTurn, runId: string, attempt: number): Promise<Continuation> {
+  // The first attempt has nothing to continue from; skipping the lookups keeps them off every turn.
+  if (attempt === 1) return { parts: [], steps: 0, complete: false, carried: noUsage };
   const [stored, rows] = await Promise.all([readStoredReply(memory, turn), stepUsagesOf(db, runId)]);
   const { steps, usage } = keptStepUsage(rows, stored.steps, attempt);
   const kept = await keepCompletedSteps(memory, stored, steps);

@@ -1,6 +1,7 @@
 import { Agent } from '@mastra/core/agent';
 import type { ToolsInput } from '@mastra/core/agent';
 import type { MastraMemory } from '@mastra/core/memory';
+import { RequestContext } from '@mastra/core/request-context';
 import type { ModelConfig } from '../../lib/config';
 import { resolveModel } from '../model';
 
@@ -10,6 +11,14 @@ export const chatAgentId = 'chat';
 export const attemptContextKey = 'step-attempt';
 /** Request-context key carrying the workflow run id to the tools, which record calls per run. */
 export const runIdContextKey = 'run-id';
+
+/** What the model resolver and the tools read about the turn they serve. */
+export function turnRequestContext(turn: { attempt: number; runId: string }): RequestContext<unknown> {
+  return new RequestContext<unknown>([
+    [attemptContextKey, turn.attempt],
+    [runIdContextKey, turn.runId],
+  ]);
+}
 
 const instructions = `You are Durable Chat's assistant. Answer clearly and concisely in markdown.
 When a question is ambiguous, state the assumption you make and answer it.

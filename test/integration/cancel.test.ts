@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, useTwoUsers, waitForRunEnd } from '../support/chat-client';
+import { assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, useTwoUsers, waitForRunEnd, readUntil } from '../support/chat-client';
 import { useTestServer } from '../support/server';
-import { comparableParts, readUntil, runRecords, toolTurnPrompt } from '../support/tool-turns';
+import { comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
 
 const fixture = useTestServer();
 const users = useTwoUsers(fixture);

@@ -2,9 +2,9 @@ import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd, streamedTokens, readUntil } from '../support/chat-client';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
-import { answerStepOutputTokens, comparableParts, readUntil, runRecords, toolTurnPrompt } from '../support/tool-turns';
+import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';
 
 /**
  * SIGKILL the server at many points across a tool-heavy turn (three tools, text before each,
@@ -87,15 +87,7 @@ describe('SIGKILL across a tool-heavy turn', () => {
 
     const shown = comparableParts(await assemble(late));
     expect(shape(shown)).toEqual(reference);
-    const thread = await getThread(server.url, session.token, threadId);
-    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
-    expect(comparableParts(thread.messages[1])).toEqual(shown);
-
-    const records = await runRecords(server, runId);
-    expect(records.notes).toBe(1);
-    expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
-    const { body: ledger } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);
-    expect(ledger.charge).toMatchObject({ outcome: 'completed', outputTokens: answerStepOutputTokens(records) });
+    const { ledger } = await expectToolTurnRecordedOnce(server, session.token, { threadId, runId, shown });
     expect(ledger.attempts.at(-1)).toMatchObject({ outcome: 'completed' });
   });
 });

@@ -1,9 +1,8 @@
 import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, textOf, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, textOf, waitForRunEnd, streamedTokens, readUntil } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
-import { readUntil } from '../support/tool-turns';
 
 let server: TestServer;
 let session: Session;

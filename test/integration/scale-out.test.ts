@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
-import { createTestDatabase, dropTestDatabase, testsUsePostgres } from '../support/postgres';
+import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd, readUntil } from '../support/chat-client';
+import { createTestDatabase, dropTestDatabase, runDbSetup, testsUsePostgres } from '../support/postgres';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
-import { answerStepOutputTokens, comparableParts, readUntil, runRecords, toolTurnPrompt } from '../support/tool-turns';
+import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';
 
 /** Two app instances on one PostgreSQL database (runs only when the suites run on PostgreSQL). */
 describe.skipIf(!testsUsePostgres)('two instances on one PostgreSQL database', () => {
@@ -65,14 +65,22 @@ describe.skipIf(!testsUsePostgres)('two instances on one PostgreSQL database', (
     expect([...beforeCrash, ...afterCrash]).toEqual(replay);
     expect(validateUIStream(replay)).toEqual([]);
     const shown = comparableParts(await assemble(replay));
-    const thread = await getThread(a.url, session.token, threadId);
-    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
-    expect(comparableParts(thread.messages[1])).toEqual(shown);
-    const records = await runRecords(b, runId);
-    expect(records.notes).toBe(1);
-    expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
-    const { body: ledger } = await getJson(b.url, session.token, `/api/billing/runs/${runId}`);
-    expect(ledger.charge).toMatchObject({ outcome: 'completed', outputTokens: answerStepOutputTokens(records) });
+    await expectToolTurnRecordedOnce(b, session.token, { threadId, runId, shown });
+  });
+
+  it('lets db:setup run again on the live database: idempotent, nothing lost, both instances keep serving', async () => {
+    const threadId = randomUUID();
+    const response = await postChat(a.url, session.token, threadId, 'Before the redeploy [[sim words=10 tps=0]]');
+    const runId = runIdOf(response);
+    await readChunks(response);
+    expect(await waitForRunEnd(a.url, session.token, runId)).toBe('completed');
+    const before = await getThread(b.url, session.token, threadId);
+    await runDbSetup(databaseUrl);
+    expect(await getThread(a.url, session.token, threadId)).toEqual(before);
+    const after = await postChat(b.url, session.token, threadId, 'After the redeploy [[sim words=10 tps=0]]');
+    expect((await readChunks(after)).at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    const { body } = await getJson(b.url, session.token, `/api/billing/runs/${runId}`);
+    expect(body.charge).toMatchObject({ outcome: 'completed', outputTokens: 10 });
   });
 
   it('completes 100 concurrent turns spread over both instances; every stream ends', { timeout: 180_000 }, async () => {

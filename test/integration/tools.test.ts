@@ -2,9 +2,9 @@ import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
+import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
-import { answerStepOutputTokens, comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
+import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';
 
 const fixture = useTestServer();
 
@@ -23,17 +23,6 @@ async function replay(session: Session, runId: string, startIndex = 0): Promise<
   return readChunks(await getStream(fixture.server.url, session.token, runId, startIndex));
 }
 
-async function expectExactRecords(session: Session, threadId: string, runId: string, shown: ReturnType<typeof comparableParts>) {
-  const thread = await getThread(fixture.server.url, session.token, threadId);
-  expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
-  expect(comparableParts(thread.messages[1])).toEqual(shown);
-  const records = await runRecords(fixture.server, runId);
-  expect(records.notes).toBe(1);
-  expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
-  const { body } = await getJson(fixture.server.url, session.token, `/api/billing/runs/${runId}`);
-  expect(body.charge.outputTokens).toBe(answerStepOutputTokens(records));
-  return body;
-}
 
 describe('a turn with tools', () => {
   it('streams every tool as a well-formed card with its result, and stores exactly what was shown', async () => {
@@ -47,7 +36,7 @@ describe('a turn with tools', () => {
       'output-available',
     ]);
     expect(shown.slice(0, 2)).toEqual([{ text: leadIns[0] }, expect.objectContaining({ tool: 'weather', input: { city: 'Lisbon' } })]);
-    const ledger = await expectExactRecords(session, threadId, runId, shown);
+    const { ledger } = await expectToolTurnRecordedOnce(fixture.server, session.token, { threadId, runId, shown });
     expect(ledger.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'completed', outputTokens: ledger.charge.outputTokens })]);
   });
 });
@@ -67,12 +56,11 @@ describe('a tool turn whose model fails mid-turn and is retried', () => {
     const texts = shown.flatMap((part) => ('text' in (part as object) ? [(part as { text: string }).text] : []));
     expect(texts.slice(0, 3)).toEqual(leadIns);
     expect(texts).toHaveLength(4);
-    const ledger = await expectExactRecords(session, threadId, runId, shown);
+    const { ledger, records } = await expectToolTurnRecordedOnce(fixture.server, session.token, { threadId, runId, shown });
     const [failed, completed] = ledger.attempts;
     expect([failed.outcome, completed.outcome]).toEqual(['failed', 'completed']);
     // The charge is the answer's steps; the failed attempt's finished steps were not paid twice.
     expect(ledger.charge.outputTokens).toBeLessThan(failed.outputTokens + completed.outputTokens);
-    const records = await runRecords(fixture.server, runId);
     expect(records.stepRows.map((row) => [row.step_index, row.attempt])).toEqual([
       [0, 1],
       [1, 1],

@@ -160,3 +160,20 @@ export function useTwoUsers(fixture: { readonly server: { url: string } }): { re
     },
   };
 }
+
+/** Reads a live stream chunk by chunk until `until` holds (or the stream ends), then drops the connection. */
+export async function readUntil(response: Response, until: (seen: readonly UIMessageChunk[]) => boolean): Promise<UIMessageChunk[]> {
+  if (!response.body) throw new Error('response has no body');
+  const reader = sseEvents(response.body).getReader();
+  const seen: UIMessageChunk[] = [];
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return seen;
+      seen.push(await parseChunk(value));
+      if (until(seen) || seen.at(-1)?.type === 'finish') return seen;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}

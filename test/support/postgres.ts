@@ -37,7 +37,8 @@ export async function postgresAvailable(): Promise<boolean> {
   return admin(async (client) => (await client.query('select 1')).rowCount === 1).catch(() => false);
 }
 
-function runDbSetup(databaseUrl: string): Promise<void> {
+/** Runs `npm run db:setup`'s script against a database (idempotent: safe on a live one). */
+export function runDbSetup(databaseUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/db-setup.ts'], {
       cwd: projectRoot,

@@ -1,8 +1,9 @@
 import { createClient } from '@libsql/client';
 import { getToolName, isToolUIPart, type UIMessage, type UIMessageChunk } from 'ai';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { getJson, getThread } from './chat-client';
 import pg from 'pg';
-import { sseEvents } from './sse';
 
 /** The tool-heavy turn the tool suites drive: three tools, text before each, then the answer. */
 export function toolTurnPrompt(options: { words?: number; tps?: number; extra?: string } = {}): string {
@@ -77,29 +78,30 @@ export async function runRecords(server: { dataDir: string; databaseUrl?: string
   };
 }
 
+/**
+ * The stored side of a finished three-tool turn is exact: memory holds one user and one
+ * assistant message equal to what the client showed, each tool ran once (one note saved), and
+ * the charge is the usage of the steps the answer is made of. Returns the run's ledger entry.
+ */
+export async function expectToolTurnRecordedOnce(
+  server: { url: string; dataDir: string; databaseUrl?: string },
+  token: string,
+  turn: { threadId: string; runId: string; shown: unknown[] },
+) {
+  const thread = await getThread(server.url, token, turn.threadId);
+  expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+  expect(comparableParts(thread.messages[1])).toEqual(turn.shown);
+  const records = await runRecords(server, turn.runId);
+  expect(records.notes).toBe(1);
+  expect(records.toolCalls.map((call) => call.tool_name)).toEqual(['weather', 'research', 'save_note']);
+  const { body: ledger } = await getJson(server.url, token, `/api/billing/runs/${turn.runId}`);
+  expect(ledger.charge).toMatchObject({ outcome: 'completed', outputTokens: answerStepOutputTokens(records) });
+  return { ledger, records };
+}
+
 /** Output tokens of the steps the answer is made of: per step, the newest attempt's row. */
 export function answerStepOutputTokens(records: RunRecords): number {
   const newest = new Map<number, number>();
   for (const row of records.stepRows) newest.set(row.step_index, row.output_tokens);
   return [...newest.values()].reduce((sum, tokens) => sum + tokens, 0);
-}
-
-/** Reads a live stream chunk by chunk until `until` holds (or the stream ends), then drops the connection. */
-export async function readUntil(response: Response, until: (seen: readonly UIMessageChunk[]) => boolean): Promise<UIMessageChunk[]> {
-  const reader = sseChunks(response).getReader();
-  const seen: UIMessageChunk[] = [];
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return seen;
-    seen.push(value);
-    if (until(seen) || value.type === 'finish') {
-      await reader.cancel();
-      return seen;
-    }
-  }
-}
-
-function sseChunks(response: Response): ReadableStream<UIMessageChunk> {
-  if (!response.body) throw new Error('response has no body');
-  return sseEvents(response.body).pipeThrough(new TransformStream<string, UIMessageChunk>({ transform: (data, controller) => controller.enqueue(JSON.parse(data)) }));
 }
