@@ -3,22 +3,46 @@ import { isCancelRequested } from './runs';
 
 export const cancelPollMs = 200;
 
+const stopReason = () => new DOMException('Stopped by the user', 'AbortError');
+
+// Route handlers and workflow steps are separate bundles in one process: the registry of
+// replies streaming here lives on globalThis so a Stop handled by a route can reach the step.
+const registryKey = Symbol.for('durable-chat.replies-streaming-here');
+type RegistryHolder = { [registryKey]?: Map<string, AbortController> };
+
+function repliesStreamingHere(): Map<string, AbortController> {
+  const holder = globalThis as RegistryHolder;
+  holder[registryKey] ??= new Map();
+  return holder[registryKey];
+}
+
 /**
  * Aborts `controller` once a Stop is recorded for the run. The flag lives in the database, not in
- * process memory, so a Stop reaches the step whichever process or instance runs it.
+ * process memory, so a Stop reaches the step whichever process or instance runs it; a Stop that
+ * lands on the process running the step (`stopReplyStreamingHere`) aborts at once.
  */
 export function watchForCancel(db: AppDatabase, runId: string, controller: AbortController, intervalMs = cancelPollMs): () => void {
+  const replies = repliesStreamingHere();
+  replies.set(runId, controller);
   let checking = false;
   const timer = setInterval(async () => {
     if (checking || controller.signal.aborted) return;
     checking = true;
     try {
-      if (await isCancelRequested(db, runId)) controller.abort(new DOMException('Stopped by the user', 'AbortError'));
+      if (await isCancelRequested(db, runId)) controller.abort(stopReason());
     } catch (error) {
       console.error('could not read the cancel flag', { runId, error });
     } finally {
       checking = false;
     }
   }, intervalMs);
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    if (replies.get(runId) === controller) replies.delete(runId);
+  };
+}
+
+/** Aborts the run's reply if this process is streaming it; call after recording the Stop. */
+export function stopReplyStreamingHere(runId: string): void {
+  repliesStreamingHere().get(runId)?.abort(stopReason());
 }

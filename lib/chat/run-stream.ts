@@ -3,6 +3,7 @@ import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { activeStatuses } from './active-run';
+import { stopReplyStreamingHere } from './cancel-watch';
 import { type ChatRun, findRun, requestCancel } from './runs';
 
 const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
@@ -47,12 +48,16 @@ export async function describeRun(db: AppDatabase, userId: string, runId: string
 }
 
 /**
- * Stops the run's reply: the step sees the flag within a poll interval, aborts the model call and
- * the stream ends with `abort` then `finish`. Stopping a run that already ended changes nothing.
+ * Stops the run's reply: the step aborts the model call (at once when it runs in this process,
+ * else within a poll interval) and the stream ends with `abort` then `finish`. Stopping a run
+ * that already ended changes nothing.
  */
 export async function cancelRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   await requireOwnRun(db, userId, runId);
-  if (activeStatuses.has(await getRun(runId).status)) await requestCancel(db, runId);
+  if (activeStatuses.has(await getRun(runId).status)) {
+    await requestCancel(db, runId);
+    stopReplyStreamingHere(runId);
+  }
   return describeRun(db, userId, runId);
 }
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context';
 import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
 import { activeRunsOfThread } from './active-run';
+import { stopReplyStreamingHere } from './cancel-watch';
 import { recordRun, requestCancel } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
@@ -31,7 +32,12 @@ export async function startChatTurn(
         details: { activeRunId: active[0]?.runId },
       });
     }
-    if (policy === 'interrupt') for (const run of active) await requestCancel(db, run.runId);
+    if (policy === 'interrupt') {
+      for (const run of active) {
+        await requestCancel(db, run.runId);
+        stopReplyStreamingHere(run.runId);
+      }
+    }
     const waitsForRunId = latest?.runId ?? null;
     const run = await start(chatTurnWorkflow, [{ ...turn, waitsForRunId }]);
     await recordRun(db, {

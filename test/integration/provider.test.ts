@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, createSession, getJson, postChat, readChunks, runIdOf, type Session, textOf, waitForRunEnd } from '../support/chat-client';
+import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, textOf, waitForRunEnd } from '../support/chat-client';
 import { type OpenAIStub, startOpenAIStub, stubWords } from '../support/openai-stub';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
@@ -32,7 +32,7 @@ describe('an OpenAI-compatible provider on loopback', () => {
     const chunks = await readChunks(response);
     expect(textOf(await assemble(chunks))).toBe(stubWords.join(' '));
     expect(await waitForRunEnd(server.url, session.token, runId)).toBe('completed');
-    expect(stub.requests.at(-1)).toEqual({ model: 'stub-model', lastUserText: 'Say something' });
+    expect(stub.requests.at(-1)).toMatchObject({ model: 'stub-model', lastUserText: 'Say something', ended: { how: 'completed' } });
   });
 
   it('fails a non-retryable provider error at once and still ends the stream', async () => {
@@ -46,5 +46,38 @@ describe('an OpenAI-compatible provider on loopback', () => {
     expect(await waitForRunEnd(server.url, session.token, runId)).toBe('failed');
     // A 401 cannot succeed on retry: the step made exactly one provider call.
     expect(stub.requests.length - before).toBe(1);
+  });
+
+  it('Stop aborts the provider request: the provider sees the disconnect, the partial answer is kept and charged once', async () => {
+    const threadId = randomUUID();
+    const response = await postChat(server.url, session.token, threadId, 'Keep talking [[stub words=400 ms=25]]');
+    const runId = runIdOf(response);
+    await readUntil(response, (chunks) => chunks.filter((chunk) => chunk.type === 'text-delta').length >= 5);
+    const provider = stub.requests.at(-1);
+    const stoppedAt = Date.now();
+    const stopped = await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    expect(stopped.status).toBe(202);
+    expect(await waitForRunEnd(server.url, session.token, runId, 10_000)).toBe('completed');
+    const endedAfterMs = Date.now() - stoppedAt;
+
+    expect(provider?.ended?.how).toBe('disconnected');
+    expect((provider?.ended?.at ?? Number.POSITIVE_INFINITY) - stoppedAt).toBeLessThan(1_000);
+    expect(endedAfterMs).toBeLessThan(1_000);
+    expect(provider?.wordsSent).toBeLessThan(400);
+
+    const replay = await readChunks(await getStream(server.url, session.token, runId, 0));
+    expect(replay.slice(-2).map((chunk) => chunk.type)).toEqual(['abort', 'finish']);
+    const shown = textOf(await assemble(replay));
+    const shownWords = shown.split(' ');
+    expect(shownWords.length).toBeGreaterThanOrEqual(5);
+    expect(shown).toBe(Array.from({ length: shownWords.length }, (_, index) => `word${index + 1}`).join(' '));
+
+    const thread = await getThread(server.url, session.token, threadId);
+    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(textOf(thread.messages[1])).toBe(shown);
+    const { body: ledger } = await getJson(server.url, session.token, `/api/billing/runs/${runId}`);
+    // The provider never reported usage for the cut call: the charge is the streamed words.
+    expect(ledger.charge).toMatchObject({ outcome: 'aborted', outputTokens: shownWords.length });
+    expect(ledger.attempts).toEqual([expect.objectContaining({ outcome: 'aborted', source: 'estimated' })]);
   });
 });

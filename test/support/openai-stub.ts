@@ -1,14 +1,32 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A loopback server speaking the OpenAI chat-completions streaming protocol, so tests drive the
  * real provider code (HTTP, SSE parsing, usage, errors, aborts) without a vendor. The last user
- * message steers it: `[[stub unauthorized]]` answers 401, otherwise it streams `words` words.
+ * message steers it:
+ * - `[[stub unauthorized]]` answers 401;
+ * - `[[stub words=N ms=M]]` streams N words, one every M milliseconds (a slow model to stop);
+ * - `[[stub tool=NAME]]` first calls tool NAME with `{"topic": …}`, then answers once the
+ *   request carries the tool's result.
+ * Otherwise it streams `stubWords` at once. Every request is recorded with how it ended:
+ * `completed`, or `disconnected` when the client closed the connection mid-stream.
  */
+export interface StubRequest {
+  model: string;
+  lastUserText: string;
+  /** The request carried a tool result: the agent's step after a tool call. */
+  afterToolResult: boolean;
+  startedAt: number;
+  /** Undefined while the response is still streaming. */
+  ended: { how: 'completed' | 'disconnected'; at: number } | undefined;
+  wordsSent: number;
+}
+
 export interface OpenAIStub {
   baseURL: string;
-  requests: Array<{ model: string; lastUserText: string }>;
+  requests: StubRequest[];
   close: () => Promise<void>;
 }
 
@@ -24,10 +42,47 @@ function lastUserText(body: any): string {
   return typeof user.content === 'string' ? user.content : user.content.map((part: any) => part.text ?? '').join('');
 }
 
+function directive(text: string): Map<string, string> {
+  const fields = /\[\[stub\b([^\]]*)\]\]/.exec(text)?.[1] ?? '';
+  return new Map(fields.trim().split(/\s+/).filter(Boolean).map((field) => {
+    const [key = '', value = 'true'] = field.split('=');
+    return [key, value];
+  }));
+}
+
 export const stubWords = ['Loopback', 'providers', 'make', 'tests', 'honest', 'and', 'fast.'];
 
+const slowWords = (count: number) => Array.from({ length: count }, (_, index) => `word${index + 1}`);
+
+async function streamReply(response: ServerResponse, record: StubRequest, body: any, options: Map<string, string>): Promise<void> {
+  const id = `chatcmpl-${record.startedAt}`;
+  const send = (payload: unknown) => response.write(`data: ${JSON.stringify(payload)}\n\n`);
+  const chunk = (delta: object, finishReason: string | null = null) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  const usage = (completionTokens: number) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens } });
+  const tool = options.get('tool');
+  send(chunk({ role: 'assistant', content: '' }));
+  if (tool && !record.afterToolResult) {
+    send(chunk({ content: `Let me use ${tool}.` }));
+    send(chunk({ tool_calls: [{ index: 0, id: 'call_stub_1', type: 'function', function: { name: tool, arguments: '' } }] }));
+    for (const piece of ['{"topic":', '"durable', ' streams"}']) send(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    send(chunk({}, 'tool_calls'));
+    send(usage(12));
+    return;
+  }
+  const words = options.has('words') ? slowWords(Number(options.get('words'))) : stubWords;
+  const pauseMs = Number(options.get('ms') ?? 0);
+  for (const [index, word] of words.entries()) {
+    if (response.destroyed) return;
+    if (pauseMs > 0) await sleep(pauseMs);
+    send(chunk({ content: index === 0 ? word : ` ${word}` }));
+    record.wordsSent += 1;
+  }
+  send(chunk({}, 'stop'));
+  send(usage(words.length));
+}
+
 export async function startOpenAIStub(): Promise<OpenAIStub> {
-  const requests: OpenAIStub['requests'] = [];
+  const requests: StubRequest[] = [];
   const server: Server = createServer(async (request, response) => {
     if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
       response.writeHead(404).end();
@@ -35,27 +90,39 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     }
     const body = await readBody(request);
     const text = lastUserText(body);
-    requests.push({ model: body.model, lastUserText: text });
-    if (text.includes('[[stub unauthorized]]')) {
+    const record: StubRequest = {
+      model: body.model,
+      lastUserText: text,
+      afterToolResult: body.messages?.at(-1)?.role === 'tool',
+      startedAt: Date.now(),
+      ended: undefined,
+      wordsSent: 0,
+    };
+    requests.push(record);
+    const options = directive(text);
+    if (options.has('unauthorized')) {
       response.writeHead(401, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      record.ended = { how: 'completed', at: Date.now() };
       return;
     }
+    // `close` before `end` is the client going away: the provider side of an aborted call.
+    response.on('close', () => {
+      record.ended ??= { how: response.writableFinished ? 'completed' : 'disconnected', at: Date.now() };
+    });
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const id = `chatcmpl-${requests.length}`;
-    const send = (payload: unknown) => response.write(`data: ${JSON.stringify(payload)}\n\n`);
-    const chunk = (delta: object, finishReason: string | null = null) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
-    send(chunk({ role: 'assistant', content: '' }));
-    for (const [index, word] of stubWords.entries()) send(chunk({ content: index === 0 ? word : ` ${word}` }));
-    send(chunk({}, 'stop'));
-    send({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: stubWords.length, total_tokens: 11 + stubWords.length } });
-    response.end('data: [DONE]\n\n');
+    await streamReply(response, record, body, options);
+    if (!response.destroyed) response.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
