@@ -1,7 +1,7 @@
 'use client';
 
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { useDurableChat } from '@/hooks/use-durable-chat';
+import { type Rejection, useDurableChat } from '@/hooks/use-durable-chat';
 import type { ChatMessage } from '@/lib/chat/message-protocol';
 import { MessageInput } from './message-input';
 import { MessageView } from './message-view';
@@ -25,9 +25,13 @@ function statusLabel(status: string, reconnecting: boolean, runId: string | null
 export function Chat({ threadId, initialMessages, activeRunId, simulated }: ChatProps) {
   const [input, setInput] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const onRejected = useCallback((text: string) => {
+  const onRejected = useCallback((text: string, rejection: Rejection) => {
     setInput(text);
-    setNotice('Still answering your previous message. Your new message is back in the box: send it when this answer ends.');
+    setNotice(
+      rejection.kind === 'busy'
+        ? 'Still answering your previous message. Your new message is back in the box: send it when this answer ends.'
+        : `${rejection.message}. Your message is back in the box.`,
+    );
   }, []);
   const { messages, sendMessage, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId, onRejected });
   const bottom = useRef<HTMLDivElement>(null);

@@ -7,27 +7,34 @@ import { type ChatMessage, chatDataPartSchemas, normalizeMessage } from '@/lib/c
 import { createResilientFetch } from '@/lib/client/resilient-fetch';
 import { fetchThreadView, type ThreadView } from './use-thread-view';
 
-async function activeRunOfConflict(response: Response): Promise<string | undefined> {
+/** Why the server refused to start a turn: the thread is answering, or the user is over a limit. */
+export type Rejection = { kind: 'busy'; activeRunId: string } | { kind: 'rate_limited'; message: string };
+
+async function rejectionOf(response: Response): Promise<Rejection | undefined> {
+  if (response.status !== 409 && response.status !== 429) return undefined;
   const body = await response
     .clone()
     .json()
     .catch(() => undefined);
-  const runId = body?.error?.activeRunId;
-  return typeof runId === 'string' ? runId : undefined;
+  const error = body?.error;
+  if (response.status === 409 && typeof error?.activeRunId === 'string') return { kind: 'busy', activeRunId: error.activeRunId };
+  if (response.status === 429) return { kind: 'rate_limited', message: typeof error?.message === 'string' ? error.message : 'Too many new messages; try again shortly' };
+  return undefined;
 }
 
 /**
  * `useChat` over the durable run: the POST starts a run, the run id is kept while it is active,
  * and a reload (or a dropped connection) resumes the run's stream where the client left off.
- * A message sent while the thread is still answering (another tab, say) is not lost: the page
- * re-syncs with the server, attaches to the answering run and hands the text back to the input.
+ * A message the server refuses is not lost: the page re-syncs with the server, hands the text
+ * back to the input and, when the thread was still answering (another tab, say), attaches to
+ * the answering run.
  */
-export function useDurableChat(options: { threadId: string; initialMessages: ChatMessage[]; activeRunId: string | null; onRejected?: (text: string) => void }) {
+export function useDurableChat(options: { threadId: string; initialMessages: ChatMessage[]; activeRunId: string | null; onRejected?: (text: string, rejection: Rejection) => void }) {
   const { threadId, onRejected } = options;
   const runIdRef = useRef<string | null>(options.activeRunId);
   const [runId, setRunId] = useState<string | null>(options.activeRunId);
   const [reconnecting, setReconnecting] = useState(false);
-  const [conflictRunId, setConflictRunId] = useState<string | null>(null);
+  const [rejection, setRejection] = useState<Rejection | null>(null);
 
   const remember = useCallback((id: string | null) => {
     runIdRef.current = id;
@@ -36,17 +43,17 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
 
   const transport = useMemo(() => {
     const baseFetch = createResilientFetch({ onReconnecting: setReconnecting });
-    const conflictAwareFetch: typeof fetch = async (input, init) => {
+    const rejectionAwareFetch: typeof fetch = async (input, init) => {
       const response = await baseFetch(input, init);
-      if (init?.method === 'POST' && response.status === 409) {
-        const activeRunId = await activeRunOfConflict(response);
-        if (activeRunId) setConflictRunId(activeRunId);
+      if (init?.method === 'POST') {
+        const refused = await rejectionOf(response);
+        if (refused) setRejection(refused);
       }
       return response;
     };
     return new WorkflowChatTransport<ChatMessage>({
       api: '/api/chat',
-      fetch: conflictAwareFetch,
+      fetch: rejectionAwareFetch,
       // The server keeps the history; sending only the new message keeps requests small.
       prepareSendMessagesRequest: ({ id, messages }) => ({
         body: { id, messages: messages.slice(-1) },
@@ -85,12 +92,12 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
   );
 
   useEffect(() => {
-    if (!conflictRunId) return;
-    setConflictRunId(null);
+    if (!rejection) return;
+    setRejection(null);
     const rejected = messages.at(-1);
-    if (rejected?.role === 'user') onRejected?.(rejected.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'));
+    if (rejected?.role === 'user') onRejected?.(rejected.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'), rejection);
     void fetchThreadView(threadId).then(attach);
-  }, [conflictRunId, messages, threadId, attach, onRejected]);
+  }, [rejection, messages, threadId, attach, onRejected]);
 
   return { ...chat, runId, reconnecting };
 }

@@ -2,19 +2,21 @@ import { createMastraRuntime, type MastraRuntime } from '../mastra';
 import { resolveAuthSecret } from './auth/secret';
 import { type AppConfig, getConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
+import { createRunLimits, type RunLimits } from './limits/run-limits';
 
 /** Everything a request or a workflow step needs, built once per process from the config. */
 export interface AppContext extends MastraRuntime {
   config: AppConfig;
   authSecret: Uint8Array;
   db: AppDatabase;
+  runLimits: RunLimits;
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
   const db = await openDatabase(config);
   const authSecret = await resolveAuthSecret(config, db);
   const mastra = await createMastraRuntime(config, db);
-  return { config, authSecret, db, ...mastra };
+  return { config, authSecret, db, runLimits: createRunLimits(config, db), ...mastra };
 }
 
 // Next.js bundles each route and the workflow step bundle separately, so a module-level cache

@@ -26,6 +26,19 @@ export type DoubleTextingPolicy = (typeof doubleTextingPolicies)[number];
  */
 export type StorageConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string };
 
+/** Where the per-user run counters live: this process, the app's PostgreSQL database, or Redis. */
+export const rateLimitStores = ['memory', 'postgres', 'redis'] as const;
+export type RateLimitStore = (typeof rateLimitStores)[number];
+
+export interface RateLimitConfig {
+  /** Runs a user may start per window (0: no limit). */
+  runsPerWindow: number;
+  windowSeconds: number;
+  /** Runs a user may have going at once, answering or queued (0: no limit). */
+  activeRuns: number;
+  store: RateLimitStore;
+}
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
@@ -49,8 +62,9 @@ export interface AppConfig {
   streamCoalesceMs: number;
   /** Serve the benchmark's baselines (/api/bench/…): request-bound and resumable-stream replies. */
   benchBaselines: boolean;
-  /** Redis for the resumable-stream baseline; the app itself never needs it. */
+  /** Redis for the resumable-stream baseline and for the `redis` rate-limit store. */
   redisUrl: string;
+  rateLimits: RateLimitConfig;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -74,6 +88,10 @@ const envSchema = z.object({
   DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
   STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BENCH_BASELINES: z.enum(['0', '1', 'false', 'true']).default('0'),
+  RATE_LIMIT_RUNS: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_ACTIVE_RUNS: z.coerce.number().int().min(0).default(4),
+  RATE_LIMIT_STORE: z.enum(rateLimitStores).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
 });
 
@@ -102,6 +120,15 @@ function resolveModel(env: z.infer<typeof envSchema>, rawEnv: Env): ModelConfig 
   return rawEnv[keyName] ? { kind: 'router', id: env.MODEL } : simulated;
 }
 
+// Counters in one process's memory would let every instance of a scaled-out app grant the full
+// limit, so the PostgreSQL setup keeps them in its database unless told otherwise.
+function resolveRateLimitStore(env: z.infer<typeof envSchema>): RateLimitStore {
+  if (env.RATE_LIMIT_STORE === 'postgres' && !env.DATABASE_URL) {
+    throw new Error('Invalid configuration: RATE_LIMIT_STORE=postgres needs DATABASE_URL');
+  }
+  return env.RATE_LIMIT_STORE ?? (env.DATABASE_URL ? 'postgres' : 'memory');
+}
+
 /** Parses and validates configuration from an environment; throws naming the bad variable. */
 export function loadConfig(rawEnv: Env = process.env): AppConfig {
   const cleaned = emptyToUndefined(rawEnv);
@@ -125,6 +152,12 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     streamCoalesceMs: env.STREAM_COALESCE_MS,
     benchBaselines: flag(env.BENCH_BASELINES),
     redisUrl: env.REDIS_URL,
+    rateLimits: {
+      runsPerWindow: env.RATE_LIMIT_RUNS,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      activeRuns: env.RATE_LIMIT_ACTIVE_RUNS,
+      store: resolveRateLimitStore(env),
+    },
   };
 }
 

@@ -22,3 +22,26 @@ export async function activeRunsOfThread(db: AppDatabase, threadId: string): Pro
   }
   return active;
 }
+
+/** How far back a run may have started and still be answering, for the per-user count. */
+const activeRunHorizonMs = 24 * 60 * 60_000;
+
+/**
+ * The user's runs that are still going. Candidates are the recent runs not charged yet (every
+ * run is charged as it ends); the workflow world then says which of them are really active.
+ */
+export async function activeRunsOfUser(db: AppDatabase, userId: string, limit = 50): Promise<string[]> {
+  const candidates = await db
+    .selectFrom('chat_runs')
+    .leftJoin('billing_charges', 'billing_charges.run_id', 'chat_runs.run_id')
+    .select('chat_runs.run_id')
+    .where('chat_runs.user_id', '=', userId)
+    .where('chat_runs.created_at', '>', new Date(Date.now() - activeRunHorizonMs).toISOString())
+    .where('billing_charges.run_id', 'is', null)
+    .orderBy('chat_runs.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  const active: string[] = [];
+  for (const { run_id: runId } of candidates) if (await isRunActive(runId)) active.push(runId);
+  return active;
+}

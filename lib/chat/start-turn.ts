@@ -12,42 +12,47 @@ import type { ChatTurn } from './turn';
 
 /**
  * Starts one durable assistant turn and returns its run id. The run outlives the request: the
- * caller only reads its stream. When the thread is still answering, `policy` decides: reject
- * (409 with the active run id, so the client can attach to it), enqueue behind it, or stop it
- * and go next. The check and the start happen under the thread's lock, so two concurrent
+ * caller only reads its stream. The user's limits (runs per window, runs answering at once) are
+ * checked first; a turn over them changes nothing, not even the thread list. When the thread
+ * is still answering, `policy` decides: reject (409 with the active run id, so the client can
+ * attach to it), enqueue behind it, or stop it and go next. The check and the start happen under the thread's lock, so two concurrent
  * messages cannot both see an idle thread.
  */
 export async function startChatTurn(
-  context: Pick<AppContext, 'db' | 'memory'>,
+  context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>,
   turn: Omit<ChatTurn, 'waitsForRunId'>,
   policy: DoubleTextingPolicy,
 ): Promise<string> {
-  const { db, memory } = context;
-  await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
-  return withThreadLock(db, turn.threadId, async () => {
-    const active = await activeRunsOfThread(db, turn.threadId);
-    const latest = active.at(-1);
-    if (latest && policy === 'reject') {
-      throw new AppError('conflict:active_run', 'This thread is still answering the previous message', {
-        details: { activeRunId: active[0]?.runId },
-      });
-    }
-    if (policy === 'interrupt') {
-      for (const run of active) {
-        await requestCancel(db, run.runId);
-        stopReplyStreamingHere(run.runId);
-      }
-    }
-    const waitsForRunId = latest?.runId ?? null;
-    const run = await start(chatTurnWorkflow, [{ ...turn, waitsForRunId }]);
-    await recordRun(db, {
-      runId: run.runId,
-      threadId: turn.threadId,
-      userId: turn.userId,
-      userMessageId: turn.message.id,
-      createdAt: new Date().toISOString(),
-      waitsForRunId,
-    });
-    return run.runId;
+  const { db, memory, runLimits } = context;
+  return runLimits.admit(turn.userId, async () => {
+    await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
+    return withThreadLock(db, turn.threadId, () => startUnderThreadLock(db, turn, policy));
   });
+}
+
+async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, 'waitsForRunId'>, policy: DoubleTextingPolicy): Promise<string> {
+  const active = await activeRunsOfThread(db, turn.threadId);
+  const latest = active.at(-1);
+  if (latest && policy === 'reject') {
+    throw new AppError('conflict:active_run', 'This thread is still answering the previous message', {
+      details: { activeRunId: active[0]?.runId },
+    });
+  }
+  if (policy === 'interrupt') {
+    for (const run of active) {
+      await requestCancel(db, run.runId);
+      stopReplyStreamingHere(run.runId);
+    }
+  }
+  const waitsForRunId = latest?.runId ?? null;
+  const run = await start(chatTurnWorkflow, [{ ...turn, waitsForRunId }]);
+  await recordRun(db, {
+    runId: run.runId,
+    threadId: turn.threadId,
+    userId: turn.userId,
+    userMessageId: turn.message.id,
+    createdAt: new Date().toISOString(),
+    waitsForRunId,
+  });
+  return run.runId;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDatabase } from './database';
 
@@ -46,4 +47,23 @@ export function keepLease(db: AppDatabase, key: string, holder: string, ttlMs: n
       .catch((error: unknown) => console.error('could not renew lease', { key, error }));
   }, ttlMs / 3);
   return () => clearInterval(timer);
+}
+
+/**
+ * Runs `critical` while holding the lease on `key`, for short critical sections (a check and
+ * the write it guards). Throws `busy()` when the lease is not free within `waitMs`.
+ */
+export async function withLease<T>(
+  db: AppDatabase,
+  key: string,
+  options: { ttlMs: number; waitMs: number; pollMs: number; busy: () => Error },
+  critical: () => Promise<T>,
+): Promise<T> {
+  const holder = randomUUID();
+  if (!(await acquireLease(db, key, holder, options.ttlMs, options.waitMs, options.pollMs))) throw options.busy();
+  try {
+    return await critical();
+  } finally {
+    await releaseLease(db, key, holder);
+  }
 }

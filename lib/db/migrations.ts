@@ -114,6 +114,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_rate_limits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('chat_runs_user_created').ifNotExists().on('chat_runs').columns(['user_id', 'created_at']).execute();
+      // The layout rate-limiter-flexible's PostgreSQL store expects; created here, with the rest
+      // of the schema, rather than by each instance racing to create it on boot.
+      await db.schema
+        .createTable('rate_limits')
+        .ifNotExists()
+        .addColumn('key', 'varchar(255)', (column) => column.primaryKey())
+        .addColumn('points', 'integer', (column) => column.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

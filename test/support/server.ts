@@ -75,6 +75,9 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
+// Suites drive many turns per user in seconds; the rate-limit suite turns the limits on itself.
+const noRateLimits = { RATE_LIMIT_RUNS: '0', RATE_LIMIT_ACTIVE_RUNS: '0' };
+
 /** Starts the production build (`next start`) on a free port with its own data dir. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await makeDataDir());
@@ -84,7 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const storageEnv = { DATABASE_URL: databaseUrl ?? '', WORKFLOW_TARGET_WORLD: '', WORKFLOW_POSTGRES_URL: '', WORKFLOW_LOCAL_DATA_DIR: '' };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...storageEnv, ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...noRateLimits, ...storageEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
