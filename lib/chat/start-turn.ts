@@ -4,10 +4,24 @@ import type { AppContext } from '../app-context';
 import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
 import { activeRunsOfThread } from './active-run';
-import { recordRun, requestCancel } from './runs';
+import { findRunOfMessage, recordRun, requestCancel } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
 import type { ChatTurn } from './turn';
+
+/**
+ * A message sent again (a retry after a lost response) attaches to the turn it already started.
+ * Its id elsewhere is refused: memory upserts messages by id, so reusing it would move that
+ * message, possibly another user's, into this thread.
+ */
+async function runOfResentMessage(db: AppContext['db'], turn: Omit<ChatTurn, 'waitsForRunId'>): Promise<string | undefined> {
+  const earlier = await findRunOfMessage(db, turn.message.id);
+  if (!earlier) return undefined;
+  if (earlier.threadId !== turn.threadId || earlier.userId !== turn.userId) {
+    throw new AppError('conflict:message_id', 'This message id is already used by another message');
+  }
+  return earlier.runId;
+}
 
 /**
  * Starts one durable assistant turn and returns its run id. The run outlives the request: the
@@ -22,8 +36,12 @@ export async function startChatTurn(
   policy: DoubleTextingPolicy,
 ): Promise<string> {
   const { db, memory } = context;
+  const resent = await runOfResentMessage(db, turn);
+  if (resent) return resent;
   await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
   return withThreadLock(db, turn.threadId, async () => {
+    const resentMeanwhile = await runOfResentMessage(db, turn);
+    if (resentMeanwhile) return resentMeanwhile;
     const active = await activeRunsOfThread(db, turn.threadId);
     const latest = active.at(-1);
     if (latest && policy === 'reject') {

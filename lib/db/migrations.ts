@@ -114,6 +114,11 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_chat_runs_by_message': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('chat_runs_user_message').ifNotExists().on('chat_runs').column('user_message_id').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
