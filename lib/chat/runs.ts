@@ -40,6 +40,12 @@ export async function findRun(db: AppDatabase, runId: string): Promise<ChatRun |
   return row && fromRow(row);
 }
 
+/** The run a user message started (the first, should an older installation hold several). */
+export async function findRunOfMessage(db: AppDatabase, userMessageId: string): Promise<ChatRun | undefined> {
+  const row = await db.selectFrom('chat_runs').selectAll().where('user_message_id', '=', userMessageId).orderBy('created_at').executeTakeFirst();
+  return row && fromRow(row);
+}
+
 /** The thread's newest runs, newest first. Active runs (answering or queued) are always the newest. */
 export async function recentRunsOfThread(db: AppDatabase, threadId: string, limit = 20): Promise<ChatRun[]> {
   const rows = await db

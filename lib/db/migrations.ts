@@ -114,7 +114,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0005_rate_limits': {
+  '0005_chat_runs_by_message': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('chat_runs_user_message').ifNotExists().on('chat_runs').column('user_message_id').execute();
+    },
+  },
+  '0006_rate_limits': {
     async up(db: Kysely<unknown>) {
       await db.schema.createIndex('chat_runs_user_created').ifNotExists().on('chat_runs').columns(['user_id', 'created_at']).execute();
       // The layout rate-limiter-flexible's PostgreSQL store expects; created here, with the rest

@@ -9,7 +9,10 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((cause: unknown) => {
+      // The client went away or broke the framing mid-body: its request, not the server, failed.
+      throw new AppError('bad_request:body', 'Request body was cut off', { cause });
+    });
     if (done) break;
     received += value.byteLength;
     if (received > maxBytes) {
@@ -18,7 +21,11 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError('bad_request:json', 'Request body is not valid UTF-8');
+  }
 }
 
 function describeIssues(error: z.ZodError): string {

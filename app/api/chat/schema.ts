@@ -1,18 +1,32 @@
 import { z } from 'zod';
+import { runIdOfReply } from '@/lib/chat/message-protocol';
 import { doubleTextingPolicies } from '@/lib/config';
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
 
-const textPartSchema = z.object({ type: z.literal('text'), text: z.string().min(1, 'text must not be empty') });
+// Lone surrogates cannot be stored as UTF-8 and PostgreSQL text cannot hold NUL: such text would
+// fail in storage (or be silently altered), so it is refused here.
+const storableText = z
+  .string()
+  .min(1, 'text must not be empty')
+  .refine((text) => text.isWellFormed() && !text.includes('\u0000'), 'text must be well-formed Unicode without NUL characters');
+
+const textPartSchema = z.object({ type: z.literal('text'), text: storableText });
+
+const messageIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'message id must be 1-100 letters, digits, "-" or "_"')
+  .refine((id) => runIdOfReply(id) === undefined, 'message ids starting with "reply_" name assistant replies');
 
 export function chatRequestSchema(maxMessageChars: number) {
   const userMessageSchema = z.object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'message id must be 1-100 letters, digits, "-" or "_"'),
+    id: messageIdSchema,
     role: z.literal('user', 'the newest message must be a user message'),
     parts: z
-      .array(textPartSchema.extend({ text: textPartSchema.shape.text.max(maxMessageChars, `text must be at most ${maxMessageChars} characters`) }))
+      .array(textPartSchema)
       .min(1, 'a message needs at least one text part')
-      .max(20),
+      .max(20)
+      .refine((parts) => parts.reduce((sum, part) => sum + part.text.length, 0) <= maxMessageChars, `text must be at most ${maxMessageChars} characters`),
   });
   return z.object({
     id: threadIdSchema,

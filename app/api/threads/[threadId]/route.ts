@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 /** The thread's history and its active run, so a reloaded page can show both. */
 export const GET = authenticatedRoute<{ threadId: string }>(async (_request, { app, userId, params }) => {
-  if (!threadIdSchema.safeParse(params.threadId).success) throw new AppError('not_found:thread', `Thread ${params.threadId} not found`);
+  if (!threadIdSchema.safeParse(params.threadId).success) throw new AppError('not_found:thread', `Thread ${params.threadId.slice(0, 64)} not found`);
   return Response.json(await readThread(app, userId, params.threadId));
 });
