@@ -114,12 +114,18 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_run_list': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('chat_runs').addColumn('stream_chunks', 'integer').execute();
+      await db.schema.createIndex('chat_runs_user_created').ifNotExists().on('chat_runs').columns(['user_id', 'created_at']).execute();
+    },
+  },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration ${failed} failed`, { cause: error });
