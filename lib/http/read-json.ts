@@ -21,7 +21,8 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
   return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
 }
 
-function describeIssues(error: z.ZodError): string {
+/** The first few validation issues, as one message for an error response. */
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
