@@ -37,6 +37,9 @@ export function ThreadSidebar({ currentThreadId, refreshKey }: { currentThreadId
           </li>
         ))}
       </ul>
+      <a className="usage-link" href="/runs">
+        Runs →
+      </a>
       <a className="usage-link" href="/usage">
         Usage and cost →
       </a>

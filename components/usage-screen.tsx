@@ -54,6 +54,9 @@ export function UsageScreen() {
         <span className="muted">
           {report.from} – {report.to}
         </span>
+        <a className="header-link" href="/runs">
+          Runs →
+        </a>
       </header>
       <section className="usage-totals" data-testid="usage-totals">
         <div>

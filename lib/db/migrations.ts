@@ -121,6 +121,7 @@ const migrations: Record<string, Migration> = {
   },
   '0006_rate_limits': {
     async up(db: Kysely<unknown>) {
+      // Per-user run lookups: the active-run count behind the limits, and the runs page.
       await db.schema.createIndex('chat_runs_user_created').ifNotExists().on('chat_runs').columns(['user_id', 'created_at']).execute();
       // The layout rate-limiter-flexible's PostgreSQL store expects; created here, with the rest
       // of the schema, rather than by each instance racing to create it on boot.
@@ -133,12 +134,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_run_list': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('chat_runs').addColumn('stream_chunks', 'integer').execute();
+    },
+  },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration ${failed} failed`, { cause: error });

@@ -12,6 +12,8 @@ export interface ChatRunTable {
   waits_for_run_id: string | null;
   /** The reply step's result (JSON) once it has finished: a re-delivered step returns it. */
   reply_outcome: string | null;
+  /** How many chunks the run's stream holds, recorded once when the stream is closed. */
+  stream_chunks: number | null;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */

@@ -28,7 +28,8 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+/** The first few validation issues, as one message for an error response. */
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

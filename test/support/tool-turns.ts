@@ -39,8 +39,8 @@ export interface RunRecords {
 
 type Row = Record<string, unknown>;
 
-/** Runs a read-only query on the server's app database: its SQLite file or its PostgreSQL database. */
-async function queryAppDatabase(server: { dataDir: string; databaseUrl?: string }, sql: string, args: string[]): Promise<Row[]> {
+/** Runs a query on the server's app database: its SQLite file or its PostgreSQL database. */
+export async function queryAppDatabase(server: { dataDir: string; databaseUrl?: string }, sql: string, args: string[]): Promise<Row[]> {
   if (server.databaseUrl) {
     const client = new pg.Client({ connectionString: server.databaseUrl });
     await client.connect();

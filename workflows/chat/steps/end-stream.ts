@@ -3,21 +3,23 @@ import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getRun } from 'workflow/api';
 import { getAppContext } from '@/lib/app-context';
 import { readClosedStream } from '@/lib/chat/stream-contents';
+import { recordStreamLength } from '@/lib/runs/stream-length';
 import type { StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
 
-async function lastChunk(runId: string): Promise<UIMessageChunk | undefined> {
+async function streamTail(runId: string): Promise<{ length: number; last: UIMessageChunk | undefined }> {
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });
+  const length = (await readable.getTailIndex()) + 1;
   // An empty stream has nothing to read and, still open, would block the read forever.
-  if ((await readable.getTailIndex()) < 0) {
+  if (length === 0) {
     await readable.cancel();
-    return undefined;
+    return { length, last: undefined };
   }
   const reader = readable.getReader();
   try {
     const { value } = await reader.read();
-    return value;
+    return { length, last: value };
   } finally {
     await reader.cancel();
   }
@@ -32,16 +34,22 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
   'use step';
   const { workflowRunId } = getWorkflowMetadata();
   const writable = getWritable<UIMessageChunk>();
-  if ((await lastChunk(workflowRunId))?.type !== 'finish') {
+  const tail = await streamTail(workflowRunId);
+  let length = tail.length;
+  if (tail.last?.type !== 'finish') {
+    const chunks = terminalChunks(ending, messageMetadata);
     const writer = writable.getWriter();
     try {
-      for (const chunk of terminalChunks(ending, messageMetadata)) await writer.write(chunk);
+      for (const chunk of chunks) await writer.write(chunk);
     } finally {
       writer.releaseLock();
     }
+    length += chunks.length;
   }
   await writable.close();
-  const { config } = await getAppContext();
+  const { config, db } = await getAppContext();
+  // Counted here, not asked of the world: this step's last writes may be in flight until it returns.
+  await recordStreamLength(db, workflowRunId, length);
   // Off the run's critical path: the run ends now, the check reads the closed stream after.
   if (config.debugValidateStreams) void reportStreamViolations(workflowRunId);
 }

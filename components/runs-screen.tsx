@@ -1,0 +1,132 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useSession } from '@/hooks/use-session';
+import { formatCost } from './usage-screen';
+
+interface RunSummary {
+  runId: string;
+  threadId: string;
+  threadTitle: string | null;
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'unknown';
+  stopped: boolean;
+  stopRequestedAt: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number;
+  chunks: number;
+  attempts: number;
+  charge: { outcome: string; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
+}
+
+const pollMs = 2_000;
+const isActive = (run: RunSummary) => run.status === 'pending' || run.status === 'running';
+
+/** The badge a person reads: a stopped turn ends `completed` in the world, but it was stopped. */
+function shownStatus(run: RunSummary): string {
+  if (run.stopped) return 'stopped';
+  if (isActive(run) && run.stopRequestedAt) return 'stopping';
+  return run.status;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
+}
+
+/** Loads the runs; while any of them is still going, loads them again every two seconds. */
+function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string | null } {
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const response = await fetch('/api/runs');
+        if (!response.ok) throw new Error(`Could not load runs (${response.status})`);
+        const body = (await response.json()) as { runs: RunSummary[] };
+        if (cancelled) return;
+        setRuns(body.runs);
+        setError(null);
+        if (body.runs.some(isActive)) timer = setTimeout(load, pollMs);
+      } catch (failure) {
+        if (!cancelled) setError((failure as Error).message);
+      }
+    };
+    void load();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [enabled]);
+  return { runs, error };
+}
+
+export function RunsScreen() {
+  const session = useSession();
+  const { runs, error } = useRuns(session.status === 'ready');
+
+  if (session.status === 'error') return <p className="screen-message error">{session.message}</p>;
+  if (error) return <p className="screen-message error">{error}</p>;
+  if (!runs) return <p className="screen-message">Loading…</p>;
+  return (
+    <main className="usage">
+      <header className="usage-header">
+        <a className="brand" href="/">
+          Durable Chat
+        </a>
+        <h1>Runs</h1>
+        <span className="muted">
+          {runs.length === 1 ? '1 run' : `${runs.length} runs`}
+          {runs.some(isActive) && ' · live'}
+        </span>
+        <a className="header-link" href="/usage">
+          Usage and cost →
+        </a>
+      </header>
+      {runs.length === 0 ? (
+        <p className="empty">No runs yet: every message you send starts one.</p>
+      ) : (
+        <table className="runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>Started</th>
+              <th>Duration</th>
+              <th>Chunks</th>
+              <th>Attempts</th>
+              <th title="Charged input / output tokens">Tokens</th>
+              <th>Cost</th>
+              <th>Thread</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.runId} data-run-id={run.runId}>
+                <td>
+                  <span className={`run-status ${shownStatus(run)}`} data-testid="run-status">
+                    {shownStatus(run)}
+                  </span>
+                </td>
+                <td>{new Date(run.startedAt).toLocaleString()}</td>
+                <td>{formatDuration(run.durationMs)}</td>
+                <td>{run.chunks.toLocaleString()}</td>
+                <td>{run.attempts || '–'}</td>
+                <td data-testid="run-tokens">{run.charge ? `${run.charge.inputTokens.toLocaleString()} / ${run.charge.outputTokens.toLocaleString()}` : '–'}</td>
+                <td>{run.charge ? formatCost(run.charge.costMicros) : '–'}</td>
+                <td>
+                  <a href={`/chat/${run.threadId}`} data-testid="run-thread-link" title={run.runId}>
+                    {run.threadTitle ?? 'Untitled'}
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
