@@ -26,6 +26,20 @@ export type DoubleTextingPolicy = (typeof doubleTextingPolicies)[number];
  */
 export type StorageConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string };
 
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** Where and how the app reports on itself: JSON logs, Prometheus metrics, OpenTelemetry traces. */
+export interface ObservabilityConfig {
+  logLevel: LogLevel;
+  /** Bearer token `/api/metrics` requires; undefined: the endpoint is open (keep it off the public network). */
+  metricsToken: string | undefined;
+  /** Export spans over OTLP/HTTP: on when an OTLP endpoint is configured (the exporter reads the `OTEL_EXPORTER_OTLP_*` variables itself). */
+  tracesEnabled: boolean;
+  /** `service.name` of every exported span. */
+  serviceName: string;
+}
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
@@ -51,6 +65,7 @@ export interface AppConfig {
   benchBaselines: boolean;
   /** Redis for the resumable-stream baseline; the app itself never needs it. */
   redisUrl: string;
+  observability: ObservabilityConfig;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -74,6 +89,11 @@ const envSchema = z.object({
   DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
   STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BENCH_BASELINES: z.enum(['0', '1', 'false', 'true']).default('0'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('durable-chat'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
 });
 
@@ -125,6 +145,12 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     streamCoalesceMs: env.STREAM_COALESCE_MS,
     benchBaselines: flag(env.BENCH_BASELINES),
     redisUrl: env.REDIS_URL,
+    observability: {
+      logLevel: env.LOG_LEVEL,
+      metricsToken: env.METRICS_TOKEN,
+      tracesEnabled: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      serviceName: env.OTEL_SERVICE_NAME,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { chatTurnWorkflow } from '../../workflows/chat';
 import type { AppContext } from '../app-context';
 import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
+import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
 import { recordRun, requestCancel } from './runs';
 import { withThreadLock } from './thread-lock';
@@ -42,6 +43,7 @@ export async function startChatTurn(
       createdAt: new Date().toISOString(),
       waitsForRunId,
     });
+    runLogger({ runId: run.runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId }, 'turn started');
     return run.runId;
   });
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getLogger } from '../observability/log';
 import type { AppDatabase } from './database';
 
 /**
@@ -43,7 +44,7 @@ export function keepLease(db: AppDatabase, key: string, holder: string, ttlMs: n
       .where('key', '=', key)
       .where('holder', '=', holder)
       .execute()
-      .catch((error: unknown) => console.error('could not renew lease', { key, error }));
+      .catch((error: unknown) => getLogger().error({ key, err: error }, 'could not renew lease'));
   }, ttlMs / 3);
   return () => clearInterval(timer);
 }
