@@ -14,8 +14,11 @@ export interface RunLogFields {
 /**
  * Keys whose values never reach the output, at the top level and one or two levels down
  * (`headers.authorization`, `request.headers.cookie`): session tokens, provider keys, secrets.
+ * Matching is exact, so header names are listed as written in lower case and in title case.
  */
-const secretKeys = ['authorization', 'cookie', 'set-cookie', 'token', 'apiKey', 'api_key', 'secret', 'password', 'x-api-key'];
+const headerKeys = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
+const titleCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
+const secretKeys = [...headerKeys, ...headerKeys.map(titleCase), 'token', 'apiKey', 'api_key', 'secret', 'password'];
 export const redactedPaths = secretKeys.flatMap((key) => {
   const property = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
   const nested = property.startsWith('[') ? property : `.${property}`;
