@@ -28,6 +28,12 @@ describe('the logger', () => {
     ]);
   });
 
+  it("writes the debug stream check's report as the quoted message the test servers grep for", () => {
+    const { logger, lines } = capture();
+    logger.error({ violations: ['text-delta before text-start'] }, 'ui stream violations');
+    expect(lines[0]).toContain('"ui stream violations"');
+  });
+
   it('never writes tokens, authorization headers, cookies or API keys, wherever they sit', () => {
     const { logger, lines, records } = capture('debug');
     logger.debug(

@@ -6,5 +6,7 @@ import { type Logger, runLogger } from './log';
 export function stepLogger(turn: Pick<ChatTurn, 'threadId' | 'userId'>): Logger {
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { stepName, attempt } = getStepMetadata();
-  return runLogger({ runId, threadId: turn.threadId, userId: turn.userId }).child({ step: stepName, attempt });
+  // Step names read `step//./workflows/chat/steps/<file>//<function>`; the function names the step.
+  const step = stepName.split('//').at(-1);
+  return runLogger({ runId, threadId: turn.threadId, userId: turn.userId }).child({ step, attempt });
 }
