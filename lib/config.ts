@@ -39,6 +39,20 @@ export interface RateLimitConfig {
   store: RateLimitStore;
 }
 
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** Where and how the app reports on itself: JSON logs, Prometheus metrics, OpenTelemetry traces. */
+export interface ObservabilityConfig {
+  logLevel: LogLevel;
+  /** Bearer token `/api/metrics` requires; undefined: the endpoint is open (keep it off the public network). */
+  metricsToken: string | undefined;
+  /** Export spans over OTLP/HTTP: on when an OTLP endpoint is configured (the exporter reads the `OTEL_EXPORTER_OTLP_*` variables itself). */
+  tracesEnabled: boolean;
+  /** `service.name` of every exported span. */
+  serviceName: string;
+}
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
@@ -65,6 +79,7 @@ export interface AppConfig {
   /** Redis for the resumable-stream baseline and for the `redis` rate-limit store. */
   redisUrl: string;
   rateLimits: RateLimitConfig;
+  observability: ObservabilityConfig;
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -92,6 +107,11 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_ACTIVE_RUNS: z.coerce.number().int().min(0).default(4),
   RATE_LIMIT_STORE: z.enum(rateLimitStores).optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('durable-chat'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
 });
 
@@ -157,6 +177,12 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       activeRuns: env.RATE_LIMIT_ACTIVE_RUNS,
       store: resolveRateLimitStore(env),
+    },
+    observability: {
+      logLevel: env.LOG_LEVEL,
+      metricsToken: env.METRICS_TOKEN,
+      tracesEnabled: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      serviceName: env.OTEL_SERVICE_NAME,
     },
   };
 }

@@ -1,3 +1,5 @@
+import { getLogger } from './observability/log';
+
 /** HTTP-facing error kinds; each maps to exactly one status code. */
 const statusByKind = {
   bad_request: 400,
@@ -60,6 +62,6 @@ export class AppError extends Error {
  */
 export function errorToResponse(error: unknown): Response {
   if (AppError.isInstance(error)) return error.toResponse();
-  console.error('unhandled error in route handler', error);
+  getLogger().error({ err: error }, 'unhandled error in route handler');
   return Response.json({ error: { code: 'internal:server', message: 'Internal server error' } }, { status: 500 });
 }

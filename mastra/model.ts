@@ -1,19 +1,23 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { MastraModelConfig } from '@mastra/core/llm';
 import type { ModelConfig } from '../lib/config';
+import { type ModelCallScope, traceModelCalls } from '../lib/observability/model-span';
 import { createSimulatedModel } from '../lib/sim/simulated-model';
 
 /**
- * The model for one agent call. `attempt` is the durable step's attempt number: the simulated
- * model uses it to fail only the first attempt when asked to (`fail_at`).
+ * The model for one agent call, with a trace span per model call. `scope.attempt` is the durable
+ * step's attempt number: the simulated model uses it to fail only the first attempt when asked
+ * to (`fail_at`). A model-router id is resolved by Mastra itself and gets no model span.
  */
-export function resolveModel(config: ModelConfig, attempt: number): MastraModelConfig {
+export function resolveModel(config: ModelConfig, scope: ModelCallScope): MastraModelConfig {
   switch (config.kind) {
     case 'simulated':
-      return createSimulatedModel({ tokensPerSecond: config.tokensPerSecond, attempt });
+      return traceModelCalls(createSimulatedModel({ tokensPerSecond: config.tokensPerSecond, attempt: scope.attempt }), scope);
     case 'router':
       return config.id;
-    case 'openai-compatible':
-      return createOpenAICompatible({ name: 'openai-compatible', baseURL: config.baseURL, apiKey: config.apiKey, includeUsage: true }).chatModel(config.modelId);
+    case 'openai-compatible': {
+      const provider = createOpenAICompatible({ name: 'openai-compatible', baseURL: config.baseURL, apiKey: config.apiKey, includeUsage: true });
+      return traceModelCalls(provider.chatModel(config.modelId), scope);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { AppDatabase } from '../db/database';
+import { getLogger } from '../observability/log';
 import { isCancelRequested } from './runs';
 
 export const cancelPollMs = 200;
@@ -31,7 +32,7 @@ export function watchForCancel(db: AppDatabase, runId: string, controller: Abort
     try {
       if (await isCancelRequested(db, runId)) controller.abort(stopReason());
     } catch (error) {
-      console.error('could not read the cancel flag', { runId, error });
+      getLogger().error({ runId, err: error }, 'could not read the cancel flag');
     } finally {
       checking = false;
     }

@@ -2,6 +2,8 @@ import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import { runLogger } from '../observability/log';
+import { getMetrics } from '../observability/metrics';
 import { activeStatuses } from './active-run';
 import { stopReplyStreamingHere } from './cancel-watch';
 import { type ChatRun, findRun, requestCancel } from './runs';
@@ -66,7 +68,10 @@ export async function cancelRun(db: AppDatabase, userId: string, runId: string):
  * owner may read it; anyone else gets the same 404 as for a run that does not exist.
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {
-  await requireOwnRun(db, userId, runId);
+  const run = await requireOwnRun(db, userId, runId);
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
-  return { readable, tailIndex: await readable.getTailIndex() };
+  const tailIndex = await readable.getTailIndex();
+  getMetrics().resumes.inc();
+  runLogger({ runId, threadId: run.threadId, userId }).info({ startIndex, tailIndex }, 'stream resumed');
+  return { readable, tailIndex };
 }

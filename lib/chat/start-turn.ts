@@ -3,6 +3,7 @@ import { chatTurnWorkflow } from '../../workflows/chat';
 import type { AppContext } from '../app-context';
 import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
+import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
 import { stopReplyStreamingHere } from './cancel-watch';
 import { findRunOfMessage, recordRun, requestCancel } from './runs';
@@ -72,5 +73,6 @@ async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, '
     createdAt: new Date().toISOString(),
     waitsForRunId,
   });
+  runLogger({ runId: run.runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId }, 'turn started');
   return run.runId;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getLogger } from '../observability/log';
 import type { AppDatabase } from './database';
 
 /**
@@ -44,7 +45,7 @@ export function keepLease(db: AppDatabase, key: string, holder: string, ttlMs: n
       .where('key', '=', key)
       .where('holder', '=', holder)
       .execute()
-      .catch((error: unknown) => console.error('could not renew lease', { key, error }));
+      .catch((error: unknown) => getLogger().error({ key, err: error }, 'could not renew lease'));
   }, ttlMs / 3);
   return () => clearInterval(timer);
 }

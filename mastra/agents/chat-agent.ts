@@ -34,7 +34,8 @@ export function createChatAgent(options: { memory: MastraMemory; model: ModelCon
     tools: options.tools,
     model: ({ requestContext }) => {
       const attempt = requestContext.get(attemptContextKey);
-      return resolveModel(options.model, typeof attempt === 'number' ? attempt : 1);
+      const runId = requestContext.get(runIdContextKey);
+      return resolveModel(options.model, { attempt: typeof attempt === 'number' ? attempt : 1, runId: typeof runId === 'string' ? runId : undefined });
     },
   });
 }

@@ -2,11 +2,16 @@ import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getRun } from 'workflow/api';
 import { getAppContext } from '@/lib/app-context';
+import { findRun } from '@/lib/chat/runs';
 import { readClosedStream } from '@/lib/chat/stream-contents';
 import { recordStreamLength } from '@/lib/runs/stream-length';
 import type { StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
+import { getLogger, type Logger } from '@/lib/observability/log';
+import { getMetrics, type RunStatus } from '@/lib/observability/metrics';
+
+const runStatus = { finished: 'completed', aborted: 'aborted', failed: 'failed' } as const satisfies Record<StreamEnding['kind'], RunStatus>;
 
 async function streamTail(runId: string): Promise<{ length: number; last: UIMessageChunk | undefined }> {
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });
@@ -33,6 +38,11 @@ async function streamTail(runId: string): Promise<{ length: number; last: UIMess
 export async function endStream(ending: StreamEnding, messageMetadata?: unknown): Promise<void> {
   'use step';
   const { workflowRunId } = getWorkflowMetadata();
+  const { config, db } = await getAppContext();
+  // The step's arguments stay as they were (runs in flight keep working across a deploy): the
+  // run's thread and user for the log come from its record.
+  const run = await findRun(db, workflowRunId);
+  const log = getLogger().child({ runId: workflowRunId, threadId: run?.threadId, userId: run?.userId, step: 'endStream' });
   const writable = getWritable<UIMessageChunk>();
   const tail = await streamTail(workflowRunId);
   let length = tail.length;
@@ -45,21 +55,24 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
       writer.releaseLock();
     }
     length += chunks.length;
+    // Counted where the terminal chunks are written: a re-run that finds them only closes.
+    const status = runStatus[ending.kind];
+    getMetrics().runs.inc({ status });
+    log.info({ status, billed: messageMetadata }, 'run ended');
   }
   await writable.close();
-  const { config, db } = await getAppContext();
   // Counted here, not asked of the world: this step's last writes may be in flight until it returns.
   await recordStreamLength(db, workflowRunId, length);
   // Off the run's critical path: the run ends now, the check reads the closed stream after.
-  if (config.debugValidateStreams) void reportStreamViolations(workflowRunId);
+  if (config.debugValidateStreams) void reportStreamViolations(workflowRunId, log);
 }
 
 /** The debug check (DEBUG_VALIDATE_STREAMS): validates the whole stream once it is closed. */
-async function reportStreamViolations(runId: string): Promise<void> {
+async function reportStreamViolations(runId: string, log: Logger): Promise<void> {
   try {
     const violations = validateUIStream(await readClosedStream(runId));
-    if (violations.length > 0) console.error(JSON.stringify({ msg: 'ui stream violations', runId, violations }));
+    if (violations.length > 0) log.error({ violations }, 'ui stream violations');
   } catch (error) {
-    console.error('could not validate the run stream', { runId, error });
+    log.error({ err: error }, 'could not validate the run stream');
   }
 }

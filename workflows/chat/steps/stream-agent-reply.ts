@@ -16,6 +16,9 @@ import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
+import { getMetrics } from '@/lib/observability/metrics';
+import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
+import { stepLogger } from '@/lib/observability/step-log';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
@@ -71,6 +74,8 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   const modelId = billingModelId(config.model);
   const stop = new AbortController();
   const stopWatching = watchForCancel(db, runId, stop);
+  const log = stepLogger(turn);
+  const telemetry = new ReplyTelemetry(log, getMetrics(), attempt);
   try {
     await recordCrashedAttempts(db, runId, attempt, modelId);
     const continuation = await prepareContinuation(db, memory, turn, runId, attempt);
@@ -93,10 +98,14 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
             messageId,
             firstStepIndex: continuation.steps,
             onStepFinished: (stepIndex, usage) => recordStepUsage(db, { runId, stepIndex, attempt, usage }),
-            write: (chunk) => coalescer.push(chunk),
+            write: (chunk) => {
+              telemetry.chunk(chunk);
+              return coalescer.push(chunk);
+            },
           });
       // Everything this attempt streamed is written before its result is recorded as final.
       await coalescer.flush();
+      telemetry.replied(outcome.ending.kind, outcome.consumed.usage);
       const result: RecordedReply = { ...outcome, attempt, carried: continuation.carried };
       await recordReply(db, runId, result);
       return result;
@@ -105,13 +114,19 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
       writer.releaseLock();
     }
   } catch (error) {
-    if (!(error instanceof ModelCallError)) throw error;
+    if (!(error instanceof ModelCallError)) {
+      log.error({ err: error }, 'reply step error');
+      throw error;
+    }
     // The failed attempt still cost something at the provider: keep it for reconciliation.
     const { usage, source } = error.consumed;
     await recordAttempt(db, { runId, attempt, modelId, usage, source, outcome: 'failed' });
-    if (!error.retryable || (await failedAttemptCount(db, runId)) >= maxModelAttempts) throw new FatalError(error.message);
+    const retrying = error.retryable && (await failedAttemptCount(db, runId)) < maxModelAttempts;
+    telemetry.failed(error, usage, retrying);
+    if (!retrying) throw new FatalError(error.message);
     throw error;
   } finally {
+    telemetry.end();
     stopWatching();
     stopRenewing();
     await releaseLease(db, leaseKey, holder);

@@ -1,0 +1,12 @@
+import { getStepMetadata, getWorkflowMetadata } from 'workflow';
+import type { ChatTurn } from '../chat/turn';
+import { type Logger, runLogger } from './log';
+
+/** Inside a workflow step: a logger naming the run, thread, user, the step and its attempt. */
+export function stepLogger(turn: Pick<ChatTurn, 'threadId' | 'userId'>): Logger {
+  const { workflowRunId: runId } = getWorkflowMetadata();
+  const { stepName, attempt } = getStepMetadata();
+  // Step names read `step//./workflows/chat/steps/<file>//<function>`; the function names the step.
+  const step = stepName.split('//').at(-1);
+  return runLogger({ runId, threadId: turn.threadId, userId: turn.userId }).child({ step, attempt });
+}
