@@ -20,6 +20,27 @@ export async function timeToFirstToken(system: ChatSystem, session: Session, run
   return summarize(values);
 }
 
+/**
+ * What admission control costs a turn: time to first token on two servers that differ only in
+ * their rate limits, sampled alternately so both see the same machine.
+ */
+export async function admissionCost(
+  off: { system: ChatSystem; session: Session },
+  on: { system: ChatSystem; session: Session },
+  runs: number,
+): Promise<{ off: Summary; on: Summary }> {
+  const values = { off: [] as number[], on: [] as number[] };
+  for (let run = 0; run < runs; run++) {
+    for (const [key, side] of [['off', off], ['on', on]] as const) {
+      const startedAt = performance.now();
+      const { response } = await side.system.start(side.session, `Admission ${run} [[sim words=5 tps=40]]`);
+      const first = (await readTimed(response)).find(({ chunk }) => isDelta(chunk));
+      if (first) values[key].push(first.at - startedAt);
+    }
+  }
+  return { off: summarize(values.off), on: summarize(values.on) };
+}
+
 /** Tokens per second through one stream with the model as fast as it goes, request to last token. */
 export async function sustainedThroughput(system: ChatSystem, session: Session, runs: number, words: number): Promise<Summary> {
   const values: number[] = [];

@@ -17,6 +17,8 @@ export interface BenchResults {
   resumeMs: Partial<Record<SystemName, { inProgress: Summary | null; finished: Summary | null }>>;
   writesPer1kTokens: Partial<Record<SystemName, { writes: number; bytes: number | null }>>;
   concurrency: Partial<Record<SystemName, ConcurrencyResult[]>>;
+  /** Ours on the local world, time to first token with the rate limits off and on (alternating samples). */
+  admissionTtftMs: { off: Summary; on: Summary } | null;
 }
 
 const ratio = (value: number | undefined, base: number | undefined) => (value === undefined || base === undefined || !base || !Number.isFinite(value / base) ? '–' : `${round(value / base)}×`);
@@ -120,6 +122,21 @@ still running and cannot replay a finished reply.
 
 ${table(['System', 'N', 'completed', 'first token ms (median / p99)', 'gap between deltas ms (median / p99)', 'p99 ratio to (a)', 'wall s', 'server CPU (of one core)', 'peak RSS MB'], concurrencyRows)}
 
+## What the rate limits cost a turn (ours, local world)
+
+${
+  results.admissionTtftMs
+    ? '![admission](../bench/results/admission.svg)\n\n' + table(['Rate limits', 'time to first token ms, median / p99', 'ratio to off, median'], [
+        ['off (`RATE_LIMIT_RUNS=0`, `RATE_LIMIT_ACTIVE_RUNS=0`)', cell(results.admissionTtftMs.off), '1×'],
+        ['on (4 turns at once, per-window counter)', cell(results.admissionTtftMs.on), ratio(results.admissionTtftMs.on.median, results.admissionTtftMs.off.median)],
+      ])
+    : 'Not measured in this run.'
+}
+
+Short turns started one after another on two servers that differ only in their limits, sampled
+alternately. With limits on, each start also takes the user's lease, reads their active runs
+and asks the world about the ones not yet charged.
+
 ## Durable writes and bytes stored per 1,000 streamed tokens
 
 ![writes](../bench/results/writes.svg)
@@ -165,5 +182,15 @@ export async function writeReport(results: BenchResults, root: string): Promise<
     path.join(dir, 'writes.svg'),
     barChart('Durable writes per 1,000 tokens', 'count, lower is better', labels, [{ label: 'writes', values: names.map((name) => results.writesPer1kTokens[name]?.writes ?? null) }]),
   );
+  const admission = results.admissionTtftMs;
+  if (admission) {
+    await writeFile(
+      path.join(dir, 'admission.svg'),
+      barChart('Time to first token, rate limits off and on (ours, local world)', 'ms, lower is better', ['limits off', 'limits on'], [
+        { label: 'median', values: [admission.off.median, admission.on.median] },
+        { label: 'p99', values: [admission.off.p99, admission.on.p99] },
+      ]),
+    );
+  }
   await writeFile(path.join(root, 'docs/performance.md'), markdown(results));
 }

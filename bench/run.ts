@@ -12,7 +12,7 @@ import { createClient } from 'redis';
 import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
-import { concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
+import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
 import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
@@ -81,6 +81,7 @@ async function main() {
       resumeMs: {},
       writesPer1kTokens: {},
       concurrency: {},
+      admissionTtftMs: null,
     };
 
     for (const { system, server, writes } of systems) {
@@ -95,6 +96,20 @@ async function main() {
       results.resumeMs[system.name] = await resumeLatency(system, session, samples);
       results.writesPer1kTokens[system.name] = writes ? await writesPerThousandTokens(system, session, writes) : { writes: 0, bytes: 0 };
     }
+    // The production defaults for turns at once (4) and a window no sample reaches: what the
+    // per-user lease and active-run count add to a turn's start.
+    log('ours (local world): admission cost of the rate limits');
+    const limited = await startServer({ env: { ...serverEnv, RATE_LIMIT_RUNS: '1000000', RATE_LIMIT_ACTIVE_RUNS: '4' }, databaseUrl: '' });
+    servers.push(limited);
+    results.admissionTtftMs = await admissionCost(
+      { system: durableSystem('ours-local', local.url), session: await createSession(local.url) },
+      { system: durableSystem('ours-local', limited.url), session: await createSession(limited.url) },
+      samples,
+    );
+    await limited.stop();
+    servers.splice(servers.indexOf(limited), 1);
+    await removeDataDir(limited.dataDir);
+
     // System by system, ours on the local world last: a level it cannot finish leaves runs
     // working in the background (they are durable), which would load every later measurement.
     const loadOrder = [...systems].sort((a, b) => Number(a.system.name === 'ours-local') - Number(b.system.name === 'ours-local'));
