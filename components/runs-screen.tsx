@@ -2,22 +2,9 @@
 
 import { useEffect, useState } from 'react';
 import { useSession } from '@/hooks/use-session';
+import type { RunPage, RunSummary } from '@/lib/runs/list-runs';
+import { ScreenHeader } from './screen-header';
 import { formatCost } from './usage-screen';
-
-interface RunSummary {
-  runId: string;
-  threadId: string;
-  threadTitle: string | null;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'unknown';
-  stopped: boolean;
-  stopRequestedAt: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number;
-  chunks: number;
-  attempts: number;
-  charge: { outcome: string; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
-}
 
 const pollMs = 2_000;
 const isActive = (run: RunSummary) => run.status === 'pending' || run.status === 'running';
@@ -47,7 +34,7 @@ function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string |
       try {
         const response = await fetch('/api/runs');
         if (!response.ok) throw new Error(`Could not load runs (${response.status})`);
-        const body = (await response.json()) as { runs: RunSummary[] };
+        const body = (await response.json()) as RunPage;
         if (cancelled) return;
         setRuns(body.runs);
         setError(null);
@@ -74,19 +61,11 @@ export function RunsScreen() {
   if (!runs) return <p className="screen-message">Loading…</p>;
   return (
     <main className="usage">
-      <header className="usage-header">
-        <a className="brand" href="/">
-          Durable Chat
-        </a>
-        <h1>Runs</h1>
-        <span className="muted">
-          {runs.length === 1 ? '1 run' : `${runs.length} runs`}
-          {runs.some(isActive) && ' · live'}
-        </span>
-        <a className="header-link" href="/usage">
-          Usage and cost →
-        </a>
-      </header>
+      <ScreenHeader
+        title="Runs"
+        summary={`${runs.length === 1 ? '1 run' : `${runs.length} runs`}${runs.some(isActive) ? ' · live' : ''}`}
+        link={{ href: '/usage', label: 'Usage and cost →' }}
+      />
       {runs.length === 0 ? (
         <p className="empty">No runs yet: every message you send starts one.</p>
       ) : (

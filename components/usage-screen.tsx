@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { type DayUsage, UsageChart } from './usage-chart';
+import { ScreenHeader } from './screen-header';
 
 interface UsageReport {
   from: string;
@@ -46,18 +47,7 @@ export function UsageScreen() {
   if (!report) return <p className="screen-message">Loading…</p>;
   return (
     <main className="usage">
-      <header className="usage-header">
-        <a className="brand" href="/">
-          Durable Chat
-        </a>
-        <h1>Usage</h1>
-        <span className="muted">
-          {report.from} – {report.to}
-        </span>
-        <a className="header-link" href="/runs">
-          Runs →
-        </a>
-      </header>
+      <ScreenHeader title="Usage" summary={`${report.from} – ${report.to}`} link={{ href: '/runs', label: 'Runs →' }} />
       <section className="usage-totals" data-testid="usage-totals">
         <div>
           <strong>{report.totals.runs}</strong> runs

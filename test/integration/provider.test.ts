@@ -80,4 +80,22 @@ describe('an OpenAI-compatible provider on loopback', () => {
     expect(ledger.charge).toMatchObject({ outcome: 'aborted', outputTokens: shownWords.length });
     expect(ledger.attempts).toEqual([expect.objectContaining({ outcome: 'aborted', source: 'estimated' })]);
   });
+
+  it('after a Stop inside a tool, the next turn sends the provider a well-formed history', async () => {
+    const threadId = randomUUID();
+    const response = await postChat(server.url, session.token, threadId, 'Research something [[stub tool=research]]');
+    const runId = runIdOf(response);
+    await readUntil(response, (chunks) => chunks.at(-1)?.type === 'tool-input-available');
+    await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    expect(await waitForRunEnd(server.url, session.token, runId, 10_000)).toBe('completed');
+
+    const next = await postChat(server.url, session.token, threadId, 'Never mind, just say something');
+    const nextRunId = runIdOf(next);
+    expect(textOf(await assemble(await readChunks(next)))).toBe(stubWords.join(' '));
+    expect(await waitForRunEnd(server.url, session.token, nextRunId)).toBe('completed');
+    const followUps = stub.requests.filter((request) => request.lastUserText === 'Never mind, just say something');
+    expect(followUps.map((request) => request.rejected ?? 'accepted')).toEqual(['accepted']);
+    const thread = await getThread(server.url, session.token, threadId);
+    expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
 });

@@ -11,28 +11,14 @@ import {
   useTwoUsers,
   waitForRunEnd,
 } from '../support/chat-client';
+import type { RunPage, RunSummary } from '../../lib/runs/list-runs';
 import { useTestServer } from '../support/server';
 import { queryAppDatabase } from '../support/tool-turns';
 
 const fixture = useTestServer();
 const users = useTwoUsers(fixture);
 
-interface RunSummary {
-  runId: string;
-  threadId: string;
-  threadTitle: string | null;
-  status: string;
-  stopped: boolean;
-  stopRequestedAt: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number;
-  chunks: number;
-  attempts: number;
-  charge: { outcome: string; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
-}
-
-async function listRuns(token: string, query = ''): Promise<{ runs: RunSummary[]; nextBefore: string | null }> {
+async function listRuns(token: string, query = ''): Promise<RunPage> {
   const { status, body } = await getJson(fixture.server.url, token, `/api/runs${query}`);
   expect(status, JSON.stringify(body)).toBe(200);
   return body;
@@ -182,7 +168,7 @@ describe('GET /api/runs', () => {
     let before: string | null = null;
     let pages = 0;
     do {
-      const page: { runs: RunSummary[]; nextBefore: string | null } = await listRuns(carol.token, `?limit=20${before ? `&before=${before}` : ''}`);
+      const page: RunPage = await listRuns(carol.token, `?limit=20${before ? `&before=${before}` : ''}`);
       paged.push(...page.runs.map((run) => run.runId));
       before = page.nextBefore;
       pages++;

@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * - `[[stub words=N ms=M]]` streams N words, one every M milliseconds (a slow model to stop);
  * - `[[stub tool=NAME]]` first calls tool NAME with `{"topic": …}`, then answers once the
  *   request carries the tool's result.
- * Otherwise it streams `stubWords` at once. Every request is recorded with how it ended:
+ * Otherwise it streams `stubWords` at once. Like OpenAI, it refuses (400) a history in which an
+ * assistant tool call has no tool result. Every request is recorded with how it ended:
  * `completed`, or `disconnected` when the client closed the connection mid-stream.
  */
 export interface StubRequest {
@@ -22,6 +23,8 @@ export interface StubRequest {
   /** Undefined while the response is still streaming. */
   ended: { how: 'completed' | 'disconnected'; at: number } | undefined;
   wordsSent: number;
+  /** Why the stub refused the request (400), as OpenAI would. */
+  rejected?: string;
 }
 
 export interface OpenAIStub {
@@ -48,6 +51,24 @@ function directive(text: string): Map<string, string> {
     const [key = '', value = 'true'] = field.split('=');
     return [key, value];
   }));
+}
+
+/**
+ * What OpenAI checks of a history: every assistant tool call is answered by a tool message
+ * before the conversation goes on. Returns the offending call id, if any.
+ */
+function unansweredToolCall(messages: any[]): string | undefined {
+  for (const [index, message] of messages.entries()) {
+    if (message.role !== 'assistant' || !message.tool_calls?.length) continue;
+    const answered = new Set<string>();
+    for (const next of messages.slice(index + 1)) {
+      if (next.role !== 'tool') break;
+      answered.add(next.tool_call_id);
+    }
+    const missing = message.tool_calls.find((call: any) => !answered.has(call.id));
+    if (missing) return missing.id;
+  }
+  return undefined;
 }
 
 export const stubWords = ['Loopback', 'providers', 'make', 'tests', 'honest', 'and', 'fast.'];
@@ -100,6 +121,14 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     };
     requests.push(record);
     const options = directive(text);
+    const unanswered = unansweredToolCall(body.messages ?? []);
+    if (unanswered) {
+      record.rejected = `unanswered tool call ${unanswered}`;
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${unanswered}`, type: 'invalid_request_error', code: null } }));
+      record.ended = { how: 'completed', at: Date.now() };
+      return;
+    }
     if (options.has('unauthorized')) {
       response.writeHead(401, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
