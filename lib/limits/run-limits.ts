@@ -22,7 +22,6 @@ export interface RunLimits {
    * so concurrent requests from several tabs or instances cannot all slip under the limit.
    */
   admit<T>(userId: string, start: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
 }
 
 function tooManyRuns(limit: number, windowSeconds: number, msBeforeNext: number): AppError {
@@ -47,7 +46,7 @@ export function createRunLimits(config: Pick<AppConfig, 'rateLimits' | 'storage'
   async function countStart(userId: string): Promise<void> {
     if (!counter) return;
     try {
-      await counter.limiter.consume(userId);
+      await counter.consume(userId);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) throw tooManyRuns(runsPerWindow, windowSeconds, rejection.msBeforeNext);
       throw rejection;
@@ -63,6 +62,5 @@ export function createRunLimits(config: Pick<AppConfig, 'rateLimits' | 'storage'
         return start();
       });
     },
-    close: async () => counter?.close(),
   };
 }

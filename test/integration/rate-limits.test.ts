@@ -156,3 +156,22 @@ describe.skipIf(testsUsePostgres || !(await redisAnswers()))('the Redis store', 
     await waitForAll(alice, outcomes);
   });
 });
+
+describe.skipIf(testsUsePostgres)('a shared store that is down', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every Redis command fails at once.
+    server = await startServer({ env: { RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_RUNS: '2', RATE_LIMIT_WINDOW_SECONDS: '30' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (server) await removeDataDir(server.dataDir);
+  });
+
+  it('does not fail turns: the process counts them itself until it is back', async () => {
+    const alice = await createSession(server.url);
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => send(server.url, alice, quick)));
+    expect(statuses(outcomes)).toEqual([200, 200, 429, 429]);
+    await waitForAll(alice, outcomes);
+  });
+});
