@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { AppError } from '@/lib/errors';
 
 /**
  * A path segment that is not valid percent-encoding (`/api/threads/%ff`) makes Next.js's router
@@ -9,7 +10,7 @@ export function proxy(request: NextRequest): Response {
   try {
     decodeURIComponent(request.nextUrl.pathname);
   } catch {
-    return Response.json({ error: { code: 'bad_request:path', message: 'The URL path is not valid percent-encoded UTF-8' } }, { status: 400 });
+    return new AppError('bad_request:path', 'The URL path is not valid percent-encoded UTF-8').toResponse();
   }
   return NextResponse.next();
 }

@@ -7,17 +7,21 @@ import { isDelta, readTimed } from './timed-stream';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One turn: POST to the first delta a client sees, in ms (undefined if none came). */
+async function firstTokenMs(system: ChatSystem, session: Session, text: string): Promise<number | undefined> {
+  const startedAt = performance.now();
+  const { response } = await system.start(session, text);
+  const first = (await readTimed(response)).find(({ chunk }) => isDelta(chunk));
+  return first && first.at - startedAt;
+}
+
+const defined = (values: Array<number | undefined>) => values.filter((value) => value !== undefined);
+
 /** POST to first token (first delta) a client sees, in ms. */
 export async function timeToFirstToken(system: ChatSystem, session: Session, runs: number): Promise<Summary> {
-  const values: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const startedAt = performance.now();
-    const { response } = await system.start(session, `First token ${run} [[sim words=30 tps=40]]`);
-    const chunks = await readTimed(response);
-    const first = chunks.find(({ chunk }) => isDelta(chunk));
-    if (first) values.push(first.at - startedAt);
-  }
-  return summarize(values);
+  const values: Array<number | undefined> = [];
+  for (let run = 0; run < runs; run++) values.push(await firstTokenMs(system, session, `First token ${run} [[sim words=30 tps=40]]`));
+  return summarize(defined(values));
 }
 
 /**
@@ -29,16 +33,11 @@ export async function admissionCost(
   on: { system: ChatSystem; session: Session },
   runs: number,
 ): Promise<{ off: Summary; on: Summary }> {
-  const values = { off: [] as number[], on: [] as number[] };
+  const values = { off: [] as Array<number | undefined>, on: [] as Array<number | undefined> };
   for (let run = 0; run < runs; run++) {
-    for (const [key, side] of [['off', off], ['on', on]] as const) {
-      const startedAt = performance.now();
-      const { response } = await side.system.start(side.session, `Admission ${run} [[sim words=5 tps=40]]`);
-      const first = (await readTimed(response)).find(({ chunk }) => isDelta(chunk));
-      if (first) values[key].push(first.at - startedAt);
-    }
+    for (const [key, side] of [['off', off], ['on', on]] as const) values[key].push(await firstTokenMs(side.system, side.session, `Admission ${run} [[sim words=5 tps=40]]`));
   }
-  return { off: summarize(values.off), on: summarize(values.on) };
+  return { off: summarize(defined(values.off)), on: summarize(defined(values.on)) };
 }
 
 /** Tokens per second through one stream with the model as fast as it goes, request to last token. */
@@ -78,8 +77,8 @@ export async function resumeLatency(system: ChatSystem, session: Session, sample
     if (latency !== null) live.push(latency);
   }
   // Let the turn finish (600 tokens at 40/s), then reconnect to the finished run.
-  const rest = system.resume ? await system.resume(session, handle, head.length) : undefined;
-  if (rest?.status === 200) await readTimed(rest);
+  const rest = await system.resume(session, handle, head.length);
+  if (rest.status === 200) await readTimed(rest);
   await sleep(500);
   const done: number[] = [];
   for (let sample = 0; sample < samples && system.resumesFinished; sample++) {
@@ -136,13 +135,12 @@ export async function writesPerThousandTokens(system: ChatSystem, session: Sessi
   const before = await counter.read();
   const { response } = await system.start(session, `Writes [[sim words=${words} tps=0]]`);
   await readTimed(response);
-  // The simulated model streams exactly `words` tokens, however they are grouped into chunks.
-  const tokens = words;
   await sleep(1000);
   const after = await counter.read();
-  const perThousand = (value: number) => round((value / tokens) * 1000, 1);
+  // The simulated model streams exactly `words` tokens, however they are grouped into chunks.
+  const perThousand = (value: number) => round((value / words) * 1000, 1);
   return {
-    tokens,
+    tokens: words,
     writes: perThousand(after.writes - before.writes),
     bytes: before.bytes === null || after.bytes === null ? null : perThousand(after.bytes - before.bytes),
   };

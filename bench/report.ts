@@ -2,9 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
 import type { ConcurrencyResult } from './measures';
+import type { ChatSystem } from './systems';
 import { round, type Summary } from './stats';
 
-export type SystemName = 'direct' | 'resumable-stream' | 'ours-local' | 'ours-postgres';
+export type SystemName = ChatSystem['name'];
 
 export interface BenchResults {
   startedAt: string;
@@ -175,7 +176,7 @@ export async function writeReport(results: BenchResults, root: string): Promise<
       'p99 gap between chunks under N concurrent turns',
       'ms, lower is better; x = concurrent turns at 40 tokens/s',
       results.settings.concurrency,
-      names.map((name) => ({ name: results.systems.find((system) => system.name === name)?.label ?? name, values: results.settings.concurrency.map((n) => results.concurrency[name]?.find((row) => row.turns === n)?.gapMs.p99 ?? null) })),
+      names.map((name, index) => ({ name: labels[index] ?? name, values: results.settings.concurrency.map((n) => results.concurrency[name]?.find((row) => row.turns === n)?.gapMs.p99 ?? null) })),
     ),
   );
   await writeFile(

@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from 'redis';
 import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
+import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
@@ -22,19 +22,6 @@ const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400').split(',
 const samples = Number(process.env.BENCH_SAMPLES ?? 20);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const serverEnv = { BENCH_BASELINES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '40', REDIS_URL: redisUrl };
-
-async function redisAvailable(): Promise<boolean> {
-  const client = createClient({ url: redisUrl, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    await client.quit();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -58,7 +45,7 @@ async function main() {
     const systems: Array<{ system: ChatSystem; server: TestServer; writes: WriteCounter | null }> = [
       { system: directSystem(local.url), server: local, writes: null },
     ];
-    if (await redisAvailable()) systems.push({ system: resumableStreamSystem(local.url), server: local, writes: redisWrites(redisUrl) });
+    if (await redisAnswers(redisUrl)) systems.push({ system: resumableStreamSystem(local.url), server: local, writes: redisWrites(redisUrl) });
     else log('Redis not reachable: skipping the resumable-stream baseline');
     systems.push({ system: durableSystem('ours-local', local.url), server: local, writes: localWorldWrites(local.dataDir) });
     if (await postgresAvailable()) {

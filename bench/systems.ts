@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getStream, postChat, runIdOf, type Session, userMessage } from '../test/support/chat-client';
+import { getStream, postChat, postChatWith, runIdOf, type Session, userMessage } from '../test/support/chat-client';
 
 /** One way of serving a chat turn, as the benchmark drives it. */
 export interface ChatSystem {
@@ -14,40 +14,29 @@ export interface ChatSystem {
   resumesFinished: boolean;
 }
 
-function postBaseline(baseUrl: string, path: string, session: Session, text: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    signal,
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id: randomUUID(), messages: [userMessage(text)] }),
-  });
-}
-
-export function directSystem(baseUrl: string): ChatSystem {
+/**
+ * A baseline route (`BENCH_BASELINES=1`): the same agent without durability. With `resumePath`,
+ * it can re-attach to a live reply through the stream id it answers with.
+ */
+function baselineSystem(baseUrl: string, options: { name: 'direct' | 'resumable-stream'; label: string; path: string; resumePath?: string }): ChatSystem {
+  const { resumePath } = options;
   return {
-    name: 'direct',
-    label: '(a) direct, no durability',
+    name: options.name,
+    label: options.label,
     baseUrl,
     resumesFinished: false,
     async start(session, text, signal) {
-      return { response: await postBaseline(baseUrl, '/api/bench/direct', session, text, signal), handle: '' };
-    },
-  };
-}
-
-export function resumableStreamSystem(baseUrl: string): ChatSystem {
-  return {
-    name: 'resumable-stream',
-    label: '(b) resumable-stream on Redis',
-    baseUrl,
-    resumesFinished: false,
-    async start(session, text, signal) {
-      const response = await postBaseline(baseUrl, '/api/bench/resumable', session, text, signal);
+      const response = await postChatWith(baseUrl, session.token, { id: randomUUID(), messages: [userMessage(text)] }, { signal }, options.path);
       return { response, handle: response.headers.get('x-resumable-stream-id') ?? '' };
     },
-    resume: (session, handle) => fetch(`${baseUrl}/api/bench/resumable/${handle}`, { headers: { authorization: `Bearer ${session.token}` } }),
+    ...(resumePath && { resume: (session: Session, handle: string) => fetch(`${baseUrl}${resumePath}/${handle}`, { headers: { authorization: `Bearer ${session.token}` } }) }),
   };
 }
+
+export const directSystem = (baseUrl: string) => baselineSystem(baseUrl, { name: 'direct', label: '(a) direct, no durability', path: '/api/bench/direct' });
+
+export const resumableStreamSystem = (baseUrl: string) =>
+  baselineSystem(baseUrl, { name: 'resumable-stream', label: '(b) resumable-stream on Redis', path: '/api/bench/resumable', resumePath: '/api/bench/resumable' });
 
 export function durableSystem(name: 'ours-local' | 'ours-postgres', baseUrl: string): ChatSystem {
   return {

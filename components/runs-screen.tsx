@@ -7,12 +7,11 @@ import { ScreenHeader } from './screen-header';
 import { formatCost } from './usage-screen';
 
 const pollMs = 2_000;
-const isActive = (run: RunSummary) => run.status === 'pending' || run.status === 'running';
 
 /** The badge a person reads: a stopped turn ends `completed` in the world, but it was stopped. */
 function shownStatus(run: RunSummary): string {
   if (run.stopped) return 'stopped';
-  if (isActive(run) && run.stopRequestedAt) return 'stopping';
+  if (run.active && run.stopRequestedAt) return 'stopping';
   return run.status;
 }
 
@@ -22,7 +21,10 @@ function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
 }
 
-/** Loads the runs; while any of them is still going, loads them again every two seconds. */
+/**
+ * Loads the runs; while any of them is still going, loads them again every two seconds. A failed
+ * load while runs were live is tried again at the same pace: the page keeps what it showed.
+ */
 function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string | null } {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,6 +32,7 @@ function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string |
     if (!enabled) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let live = false;
     const load = async () => {
       try {
         const response = await fetch('/api/runs');
@@ -38,10 +41,11 @@ function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string |
         if (cancelled) return;
         setRuns(body.runs);
         setError(null);
-        if (body.runs.some(isActive)) timer = setTimeout(load, pollMs);
+        live = body.runs.some((run) => run.active);
       } catch (failure) {
         if (!cancelled) setError((failure as Error).message);
       }
+      if (live && !cancelled) timer = setTimeout(load, pollMs);
     };
     void load();
     return () => {
@@ -57,13 +61,13 @@ export function RunsScreen() {
   const { runs, error } = useRuns(session.status === 'ready');
 
   if (session.status === 'error') return <p className="screen-message error">{session.message}</p>;
-  if (error) return <p className="screen-message error">{error}</p>;
+  if (error && !runs) return <p className="screen-message error">{error}</p>;
   if (!runs) return <p className="screen-message">Loading…</p>;
   return (
     <main className="usage">
       <ScreenHeader
         title="Runs"
-        summary={`${runs.length === 1 ? '1 run' : `${runs.length} runs`}${runs.some(isActive) ? ' · live' : ''}`}
+        summary={`${runs.length === 1 ? '1 run' : `${runs.length} runs`}${runs.some((run) => run.active) ? ' · live' : ''}${error ? ` · ${error}` : ''}`}
         link={{ href: '/usage', label: 'Usage and cost →' }}
       />
       {runs.length === 0 ? (

@@ -21,7 +21,7 @@ export async function createMastraRuntime(config: AppConfig, db: AppDatabase): P
   const storage = createMastraStorage(config);
   await storage.init();
   const memory = new Memory({ storage, options: { lastMessages: 40 } });
-  const agent = createChatAgent({ memory, model: config.model, tools: createChatTools({ db, slowToolMs: config.slowToolMs }) });
+  const agent = createChatAgent({ memory, model: config.model, traced: config.observability.tracesEnabled, tools: createChatTools({ db, slowToolMs: config.slowToolMs }) });
   const mastra = new Mastra({ agents: { [chatAgentId]: agent }, storage, logger: false });
   return { mastra, memory };
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { postgresAvailable } from '../test/support/postgres.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
@@ -22,19 +22,6 @@ if (process.env.SKIP_BUILD !== '1') {
   if (build.status !== 0) {
     console.log('0 passed, 1 failed');
     process.exit(1);
-  }
-}
-
-async function postgresAnswers() {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
@@ -65,7 +52,7 @@ const add = (result) => {
 if (only !== 'postgres') add(vitestPass('embedded default (local world, LibSQL)', 'embedded', filters));
 if (only !== 'embedded') {
   const integrationOnly = filters.length > 0 ? filters : ['test/'];
-  if (await postgresAnswers()) {
+  if (await postgresAvailable()) {
     add(vitestPass('PostgreSQL (Postgres world, PostgresStore, Postgres ledger)', 'postgres', integrationOnly));
   } else {
     console.log('\n=== PostgreSQL pass skipped: no server answers (set DATABASE_URL or start one on 127.0.0.1:5432) ===');

@@ -1,12 +1,7 @@
-import { getRun } from 'workflow/api';
 import type { AppDatabase } from '../db/database';
 import { type ChatRun, recentRunsOfThread } from './runs';
+import { isRunActive } from './world-run';
 
-export const activeStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
-
-export async function isRunActive(runId: string): Promise<boolean> {
-  return activeStatuses.has(await getRun(runId).status);
-}
 
 /**
  * The thread's runs that are still going, oldest first: the one answering, then any queued
@@ -41,7 +36,6 @@ export async function activeRunsOfUser(db: AppDatabase, userId: string, limit = 
     .orderBy('chat_runs.created_at', 'desc')
     .limit(limit)
     .execute();
-  const active: string[] = [];
-  for (const { run_id: runId } of candidates) if (await isRunActive(runId)) active.push(runId);
-  return active;
+  const active = await Promise.all(candidates.map(async ({ run_id: runId }) => ((await isRunActive(runId)) ? runId : undefined)));
+  return active.filter((runId) => runId !== undefined);
 }

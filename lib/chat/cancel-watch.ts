@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../db/database';
 import { getLogger } from '../observability/log';
-import { isCancelRequested } from './runs';
+import { isCancelRequested, requestCancel } from './runs';
 
 export const cancelPollMs = 200;
 
@@ -20,7 +20,7 @@ function repliesStreamingHere(): Map<string, AbortController> {
 /**
  * Aborts `controller` once a Stop is recorded for the run. The flag lives in the database, not in
  * process memory, so a Stop reaches the step whichever process or instance runs it; a Stop that
- * lands on the process running the step (`stopReplyStreamingHere`) aborts at once.
+ * lands on the process running the step (`stopReply`) aborts at once.
  */
 export function watchForCancel(db: AppDatabase, runId: string, controller: AbortController, intervalMs = cancelPollMs): () => void {
   const replies = repliesStreamingHere();
@@ -43,7 +43,11 @@ export function watchForCancel(db: AppDatabase, runId: string, controller: Abort
   };
 }
 
-/** Aborts the run's reply if this process is streaming it; call after recording the Stop. */
-export function stopReplyStreamingHere(runId: string): void {
+/**
+ * Stops the run's reply: records the Stop (which the step polls, on whichever instance it runs)
+ * and aborts the reply at once if it is streaming in this process.
+ */
+export async function stopReply(db: AppDatabase, runId: string): Promise<void> {
+  await requestCancel(db, runId);
   repliesStreamingHere().get(runId)?.abort(stopReason());
 }

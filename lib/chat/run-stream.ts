@@ -4,11 +4,11 @@ import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
-import { activeStatuses } from './active-run';
-import { stopReplyStreamingHere } from './cancel-watch';
-import { type ChatRun, findRun, requestCancel } from './runs';
+import { stopReply } from './cancel-watch';
+import { type ChatRun, findRun } from './runs';
+import { activeStatuses, type WorldRunFacts, worldRunFacts } from './world-run';
 
-const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
+export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
 
 /** A run id from a URL; anything that cannot be a run id is simply a run that does not exist. */
 export function parseRunId(raw: string): string {
@@ -28,25 +28,21 @@ async function requireOwnRun(db: AppDatabase, userId: string, runId: string): Pr
   return run;
 }
 
-export type WorkflowRunStatus = Awaited<ReturnType<typeof getRun>['status']>;
-
 export interface RunView {
   runId: string;
   threadId: string;
-  status: WorkflowRunStatus;
+  status: WorldRunFacts['status'];
   createdAt: string;
   cancelRequestedAt: string | null;
 }
 
+function viewOf(run: ChatRun, status: WorldRunFacts['status']): RunView {
+  return { runId: run.runId, threadId: run.threadId, status, createdAt: run.createdAt, cancelRequestedAt: run.cancelRequestedAt };
+}
+
 export async function describeRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
-  return {
-    runId,
-    threadId: run.threadId,
-    status: await getRun(runId).status,
-    createdAt: run.createdAt,
-    cancelRequestedAt: run.cancelRequestedAt,
-  };
+  return viewOf(run, (await worldRunFacts(runId)).status);
 }
 
 /**
@@ -55,11 +51,11 @@ export async function describeRun(db: AppDatabase, userId: string, runId: string
  * that already ended changes nothing.
  */
 export async function cancelRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
-  await requireOwnRun(db, userId, runId);
-  if (activeStatuses.has(await getRun(runId).status)) {
-    await requestCancel(db, runId);
-    stopReplyStreamingHere(runId);
-  }
+  const run = await requireOwnRun(db, userId, runId);
+  const { status } = await worldRunFacts(runId);
+  if (!activeStatuses.has(status)) return viewOf(run, status);
+  await stopReply(db, runId);
+  // Re-read: the answer carries the recorded Stop and the status it has led to so far.
   return describeRun(db, userId, runId);
 }
 

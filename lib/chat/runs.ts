@@ -79,3 +79,12 @@ export async function recordedReply<T>(db: AppDatabase, runId: string): Promise<
 export async function recordReply(db: AppDatabase, runId: string, outcome: unknown): Promise<void> {
   await db.updateTable('chat_runs').set({ reply_outcome: JSON.stringify(outcome) }).where('run_id', '=', runId).where('reply_outcome', 'is', null).execute();
 }
+
+/**
+ * Records the length of a run's closed stream, so listing runs never has to ask the world for
+ * it (the local world lists every chunk file to answer). A re-run of the closing step records
+ * the same number.
+ */
+export async function recordStreamLength(db: AppDatabase, runId: string, length: number): Promise<void> {
+  await db.updateTable('chat_runs').set({ stream_chunks: length }).where('run_id', '=', runId).execute();
+}

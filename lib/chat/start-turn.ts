@@ -5,8 +5,8 @@ import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
-import { stopReplyStreamingHere } from './cancel-watch';
-import { findRunOfMessage, recordRun, requestCancel } from './runs';
+import { stopReply } from './cancel-watch';
+import { findRunOfMessage, recordRun } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
 import type { ChatTurn } from './turn';
@@ -57,12 +57,7 @@ async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, '
       details: { activeRunId: active[0]?.runId },
     });
   }
-  if (policy === 'interrupt') {
-    for (const run of active) {
-      await requestCancel(db, run.runId);
-      stopReplyStreamingHere(run.runId);
-    }
-  }
+  if (policy === 'interrupt') for (const run of active) await stopReply(db, run.runId);
   const waitsForRunId = latest?.runId ?? null;
   const run = await start(chatTurnWorkflow, [{ ...turn, waitsForRunId }]);
   await recordRun(db, {

@@ -25,3 +25,20 @@ export async function readClosedStream(runId: string): Promise<UIMessageChunk[]>
   for await (const chunk of getRun(runId).getReadable<UIMessageChunk>({ startIndex: 0 })) chunks.push(chunk);
   return chunks;
 }
+
+/** How many chunks the run's stream holds now and the last of them (the closing step's check). */
+export async function streamTail(runId: string): Promise<{ length: number; last: UIMessageChunk | undefined }> {
+  const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });
+  const length = (await readable.getTailIndex()) + 1;
+  // An empty stream has nothing to read and, still open, would block the read forever.
+  if (length === 0) {
+    await readable.cancel();
+    return { length, last: undefined };
+  }
+  const reader = readable.getReader();
+  try {
+    return { length, last: (await reader.read()).value };
+  } finally {
+    await reader.cancel();
+  }
+}

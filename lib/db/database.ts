@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { AppConfig } from '../config';
+import { getLogger } from '../observability/log';
 import { LibsqlDialect, pragmas } from './libsql-dialect';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -31,6 +32,8 @@ async function openSqlite(dataDir: string): Promise<AppDatabase> {
 
 function openPostgres(url: string): AppDatabase {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: { getTypeParser: parseNumbers } as pg.CustomTypesConfig });
+  // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
+  pool.on('error', (error) => getLogger().warn({ err: error }, 'app database connection lost'));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -7,8 +7,9 @@ export type { Logger } from 'pino';
 /** What identifies a run in every log line about it. */
 export interface RunLogFields {
   runId: string;
-  threadId: string;
-  userId: string;
+  /** Absent only where the run's record is missing. */
+  threadId: string | undefined;
+  userId: string | undefined;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface RunLogFields {
 const headerKeys = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
 const titleCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
 const secretKeys = [...headerKeys, ...headerKeys.map(titleCase), 'token', 'apiKey', 'api_key', 'secret', 'password'];
-export const redactedPaths = secretKeys.flatMap((key) => {
+const redactedPaths = secretKeys.flatMap((key) => {
   const property = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
   const nested = property.startsWith('[') ? property : `.${property}`;
   return [property, `*${nested}`, `*.*${nested}`];

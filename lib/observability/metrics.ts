@@ -1,7 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** How a run ended, as counted by `chat_runs_total`. */
-export type RunStatus = 'completed' | 'aborted' | 'failed';
 
 /**
  * The app's Prometheus metrics. Each process counts what it did itself (the steps it ran, the

@@ -6,7 +6,7 @@ const tracer = trace.getTracer('durable-chat');
 
 /** The run a model call belongs to, put on its span. */
 export interface ModelCallScope {
-  /** Absent outside a workflow run (the benchmark's request-bound baseline). */
+  /** The workflow run, or the request id of the benchmark's request-bound baseline. */
   runId: string | undefined;
   /** The reply step's attempt number. */
   attempt: number;

@@ -9,8 +9,8 @@ import type { ObservabilityConfig } from '../config';
  * context through its queue), and the model middleware each model call; the batches go to the
  * endpoint over OTLP/HTTP (JSON), configured by the standard `OTEL_EXPORTER_OTLP_*` variables.
  */
-export function startTracing(config: ObservabilityConfig): NodeTracerProvider | undefined {
-  if (!config.tracesEnabled) return undefined;
+export function startTracing(config: ObservabilityConfig): void {
+  if (!config.tracesEnabled) return;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
@@ -19,5 +19,4 @@ export function startTracing(config: ObservabilityConfig): NodeTracerProvider | 
   provider.register();
   // Best effort: the spans still in the batch go out when the server is asked to stop.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void provider.shutdown());
-  return provider;
 }

@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
-import { activeStatuses } from '../chat/active-run';
 import { type RunPageQuery, type RunRow, runRows } from './run-rows';
-import { countStreamChunks, recordStreamLength } from './stream-length';
-import { type WorldRunFacts, worldRunFacts } from './world-run';
+import { recordStreamLength } from '../chat/runs';
+import { streamTail } from '../chat/stream-contents';
+import { activeStatuses, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
 
 export interface RunSummary {
   runId: string;
@@ -11,6 +11,8 @@ export interface RunSummary {
   threadTitle: string | null;
   /** The workflow world's status. A stopped turn ends `completed`: see `stopped`. */
   status: WorldRunFacts['status'];
+  /** Still answering or queued: the page keeps refreshing while any run is. */
+  active: boolean;
   /** The reply was cut short by a Stop (or by a newer message under the interrupt policy). */
   stopped: boolean;
   stopRequestedAt: string | null;
@@ -39,7 +41,7 @@ export interface RunPage {
 async function chunksOf(context: Pick<AppContext, 'db'>, row: RunRow, facts: WorldRunFacts): Promise<number> {
   if (row.streamChunks !== null) return row.streamChunks;
   if (facts.status === 'unknown') return 0;
-  const length = await countStreamChunks(row.runId);
+  const { length } = await streamTail(row.runId);
   if (!activeStatuses.has(facts.status)) await recordStreamLength(context.db, row.runId, length);
   return length;
 }
@@ -67,6 +69,7 @@ export async function listRuns(context: Pick<AppContext, 'db' | 'memory'>, userI
         threadId: row.threadId,
         threadTitle: titles.get(row.threadId) ?? null,
         status: facts.status,
+        active: activeStatuses.has(facts.status),
         stopped: row.charge?.outcome === 'aborted',
         stopRequestedAt: row.cancelRequestedAt,
         startedAt: startedAt.toISOString(),

@@ -1,5 +1,6 @@
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import type { RunOutcome } from '../chat/turn';
 
 /** What the app's own tables know about a run: the turn, its charge and its attempts. */
 export interface RunRow {
@@ -8,7 +9,7 @@ export interface RunRow {
   createdAt: string;
   cancelRequestedAt: string | null;
   streamChunks: number | null;
-  charge: { outcome: 'completed' | 'aborted' | 'failed'; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
+  charge: { outcome: RunOutcome; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
   /** The highest attempt the ledger recorded (failed, crashed and final ones); 0 before any. */
   attempts: number;
 }

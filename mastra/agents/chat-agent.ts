@@ -25,7 +25,7 @@ When a question is ambiguous, state the assumption you make and answer it.
 Use the tools when they help: weather for current conditions, research for a topic that needs
 digging, save_note when the user asks you to remember or write something down.`;
 
-export function createChatAgent(options: { memory: MastraMemory; model: ModelConfig; tools: ToolsInput }): Agent {
+export function createChatAgent(options: { memory: MastraMemory; model: ModelConfig; traced: boolean; tools: ToolsInput }): Agent {
   return new Agent({
     id: chatAgentId,
     name: 'Durable Chat assistant',
@@ -35,7 +35,7 @@ export function createChatAgent(options: { memory: MastraMemory; model: ModelCon
     model: ({ requestContext }) => {
       const attempt = requestContext.get(attemptContextKey);
       const runId = requestContext.get(runIdContextKey);
-      return resolveModel(options.model, { attempt: typeof attempt === 'number' ? attempt : 1, runId: typeof runId === 'string' ? runId : undefined });
+      return resolveModel(options.model, { attempt: typeof attempt === 'number' ? attempt : 1, runId: typeof runId === 'string' ? runId : undefined }, options.traced);
     },
   });
 }

@@ -20,8 +20,12 @@ describe('the runs page', () => {
     expect(await status.innerText()).toBe('running');
     // No reload: the page polls while a run is active.
     await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe('completed');
+    // Nothing is live any more: the page stops asking.
+    let polls = 0;
+    page.on('request', (request) => void (new URL(request.url()).pathname === '/api/runs' && polls++));
+    await page.waitForTimeout(2_500);
+    expect(polls).toBe(0);
     expect(await page.getByTestId('run-tokens').innerText()).toMatch(/^[\d,]+ \/ 80$/);
-    await page.screenshot({ path: `${e2e.server.dataDir}/runs.png` });
 
     await page.getByTestId('run-thread-link').click();
     await page.waitForURL(threadUrl);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { costMicros, priceOf } from '../../lib/billing/prices';
-import { useTwoUsers, getJson, getStream, postChat, readChunks, runIdOf, userMessage, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { getJson, getStream, getThread, postChat, postChatWith, readChunks, runIdOf, stopRun, streamedTokens, userMessage, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
@@ -72,7 +72,7 @@ describe('a stopped turn', () => {
     const response = await postChat(fixture.server.url, users.alice.token, randomUUID(), 'Stop billing [[sim words=2000 tps=60]]');
     const runId = runIdOf(response);
     await readChunks(response, 10);
-    await fetch(`${fixture.server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${users.alice.token}` } });
+    await stopRun(fixture.server.url, users.alice.token, runId);
     await waitForRunEnd(fixture.server.url, users.alice.token, runId);
     const chunks = await readChunks(await getStream(fixture.server.url, users.alice.token, runId, 0));
     const entry = await ledger(runId);
@@ -93,16 +93,12 @@ describe('disconnects and duplicate posts', () => {
     }
     const threadId = randomUUID();
     const message = userMessage('Sent twice [[sim words=25 tps=120]]');
-    const post = () =>
-      fetch(`${fixture.server.url}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${users.alice.token}` },
-        body: JSON.stringify({ id: threadId, messages: [message] }),
-      });
-    // The resent message attaches to the turn the first one started.
-    const duplicates = await Promise.all([post(), post()]);
-    expect(duplicates.map((response) => response.status)).toEqual([200, 200]);
-    expect(runIdOf(duplicates[1]!)).toBe(runIdOf(duplicates[0]!));
+    const post = () => postChatWith(fixture.server.url, users.alice.token, { id: threadId, messages: [message] });
+    // Sent three times at once, before any of them recorded a run: the copies that lose the race
+    // for the thread's lock find the run the first one started and attach to it.
+    const duplicates = await Promise.all([post(), post(), post()]);
+    expect(duplicates.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(new Set(duplicates.map(runIdOf)).size).toBe(1);
     runs.push(runIdOf(duplicates[0]!));
 
     for (const runId of runs) {
@@ -111,6 +107,7 @@ describe('disconnects and duplicate posts', () => {
       expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: 25 });
       expect(entry.attempts).toHaveLength(1);
     }
+    expect((await getThread(fixture.server.url, users.alice.token, threadId)).messages.map((stored) => stored.role)).toEqual(['user', 'assistant']);
     const report = await getJson(fixture.server.url, users.alice.token, '/api/billing/usage');
     const chargedRuns = report.body.runs.map((run: { runId: string }) => run.runId);
     for (const runId of runs) expect(chargedRuns.filter((id: string) => id === runId)).toHaveLength(1);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, useTwoUsers, waitForRunEnd, readUntil } from '../support/chat-client';
+import { assemble, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';
 
 const fixture = useTestServer();
 const users = useTwoUsers(fixture);
 
-const stop = (token: string, runId: string) => fetch(`${fixture.server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+const stop = (token: string, runId: string) => stopRun(fixture.server.url, token, runId);
 
 describe('Stop', () => {
   it('ends the run on the server: the model stops, the stream ends with abort then finish', async () => {

@@ -69,7 +69,6 @@ beforeAll(async () => {
   const [alice, bob, carol] = await Promise.all([createSession(url), createSession(url), createSession(url)]);
   const [aliceTurn, carolTurn] = await Promise.all([finishedTurn(url, alice, aliceSecretWords), finishedTurn(url, carol, 'Carol asks')]);
   world = {
-    authSecret,
     alice,
     bob,
     carol,

@@ -6,7 +6,6 @@ import type { RawResponse } from '../support/raw-request';
 
 /** What the suite set up before the table runs: users, and one finished turn each for alice and carol. */
 export interface World {
-  authSecret: string;
   alice: Session;
   bob: Session;
   carol: Session;
@@ -46,7 +45,7 @@ export interface HostileRow {
 const chat = '/api/chat';
 const user = (text: string, id = 'hostile-msg') => ({ id, role: 'user', parts: [{ type: 'text', text }] });
 const turn = (message: unknown, threadId: unknown = 'hostile-thread') => JSON.stringify({ id: threadId, messages: [message] });
-const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => Buffer.from(part)));
 const unknownRun = 'wrun_01M85JKDGE02D133XYT4HMHYKQ';
 const oversized = turn(user('y'.repeat(70_000)));
 const expectJsonBody = (response: RawResponse) => JSON.parse(response.text) as Record<string, any>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, assembleRaw, useTwoUsers, getJson, getStream, getThread, postChat, postChatWith, readChunks, runIdOf, textOf, userMessage, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { announcedMessageId, assemble, assembleRaw, getJson, getStream, getThread, postChat, postChatWith, readChunks, runIdOf, stopRun, streamedTokens, textOf, userMessage, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
@@ -70,7 +70,7 @@ describe('thread list', () => {
 
     const aliceList = await getJson(fixture.server.url, users.alice.token, '/api/threads');
     expect(aliceList.body.threads.map((thread: { id: string }) => thread.id)).not.toContain(newer);
-    await fetch(`${fixture.server.url}/api/chat/${runIdOf(live)}`, { method: 'DELETE', headers: { authorization: `Bearer ${users.bob.token}` } });
+    await stopRun(fixture.server.url, users.bob.token, runIdOf(live));
   });
 });
 

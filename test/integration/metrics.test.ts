@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
+import { createSession, getStream, postChat, readChunks, runIdOf, type Session, stopRun, waitForRunEnd } from '../support/chat-client';
 import { logRecords } from '../support/logs';
 import { type OpenAIStub, startOpenAIStub, stubWords } from '../support/openai-stub';
 import { sampleValue } from '../support/prometheus';
@@ -58,7 +58,7 @@ describe('metrics and logs on the simulated model', () => {
     await readChunks(long, 10);
     const during = await scrape(server, metricsToken);
     expect(sampleValue(during, 'chat_active_streams')).toBe(1);
-    const stop = await fetch(`${server.url}/api/chat/${stopped}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    const stop = await stopRun(server.url, session.token, stopped);
     expect(stop.status).toBe(202);
     expect(await waitForRunEnd(server.url, session.token, stopped, 10_000)).toBe('completed');
 
@@ -88,7 +88,7 @@ describe('metrics and logs on the simulated model', () => {
     expect(ofRun(retried).map((record) => [record.msg, record.attempt])).toEqual(
       expect.arrayContaining([['reply attempt failed', 1], ['reply step retry', 2], ['reply finished', 2]]),
     );
-    expect(ofRun(stopped).find((record) => record.msg === 'run ended')).toMatchObject({ status: 'aborted' });
+    expect(ofRun(stopped).find((record) => record.msg === 'run ended')).toMatchObject({ status: 'aborted', step: 'endStream', attempt: 1 });
     expect(server.output()).not.toContain(session.token);
   });
 });

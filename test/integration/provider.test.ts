@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, textOf, waitForRunEnd } from '../support/chat-client';
+import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, stopRun, textOf, waitForRunEnd } from '../support/chat-client';
 import { type OpenAIStub, startOpenAIStub, stubWords } from '../support/openai-stub';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
@@ -55,8 +55,12 @@ describe('an OpenAI-compatible provider on loopback', () => {
     await readUntil(response, (chunks) => chunks.filter((chunk) => chunk.type === 'text-delta').length >= 5);
     const provider = stub.requests.at(-1);
     const stoppedAt = Date.now();
-    const stopped = await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    const stopped = await stopRun(server.url, session.token, runId);
+    const answeredAt = Date.now();
     expect(stopped.status).toBe(202);
+    // The reply streams in the process that took the Stop: it is aborted before the DELETE
+    // answers, not at the step's next poll of the flag.
+    expect(provider?.ended?.at ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(answeredAt);
     expect(await waitForRunEnd(server.url, session.token, runId, 10_000)).toBe('completed');
     const endedAfterMs = Date.now() - stoppedAt;
 
@@ -86,7 +90,7 @@ describe('an OpenAI-compatible provider on loopback', () => {
     const response = await postChat(server.url, session.token, threadId, 'Research something [[stub tool=research]]');
     const runId = runIdOf(response);
     await readUntil(response, (chunks) => chunks.at(-1)?.type === 'tool-input-available');
-    await fetch(`${server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    await stopRun(server.url, session.token, runId);
     expect(await waitForRunEnd(server.url, session.token, runId, 10_000)).toBe('completed');
 
     const next = await postChat(server.url, session.token, threadId, 'Never mind, just say something');

@@ -1,16 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  createSession,
-  getJson,
-  getStream,
-  getThread,
-  postChat,
-  readChunks,
-  runIdOf,
-  useTwoUsers,
-  waitForRunEnd,
-} from '../support/chat-client';
+import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import type { RunPage, RunSummary } from '../../lib/runs/list-runs';
 import { useTestServer } from '../support/server';
 import { queryAppDatabase } from '../support/tool-turns';
@@ -24,7 +14,7 @@ async function listRuns(token: string, query = ''): Promise<RunPage> {
   return body;
 }
 
-const stop = (token: string, runId: string) => fetch(`${fixture.server.url}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+const stop = (token: string, runId: string) => stopRun(fixture.server.url, token, runId);
 
 /** A turn run to its end; `interrupt` stops it after the first chunks. */
 async function turn(prompt: string, options: { interrupt?: boolean } = {}) {

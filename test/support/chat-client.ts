@@ -110,6 +110,11 @@ export async function waitForRunEnd(baseUrl: string, token: string, runId: strin
   throw new Error(`run ${runId} did not end within ${timeoutMs} ms`);
 }
 
+/** Stop: `DELETE /api/chat/{runId}`. */
+export function stopRun(baseUrl: string, token: string, runId: string): Promise<Response> {
+  return fetch(`${baseUrl}/api/chat/${runId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+}
+
 export function runIdOf(response: Response): string {
   const runId = response.headers.get('x-workflow-run-id');
   if (!runId) throw new Error(`no x-workflow-run-id header (status ${response.status})`);
@@ -134,8 +139,8 @@ export function announcedMessageId(chunks: UIMessageChunk[]): string | undefined
   return chunks.findLast((chunk) => chunk.type === 'start')?.messageId;
 }
 
-export function postChatWith(baseUrl: string, token: string, body: Record<string, unknown>, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${baseUrl}/api/chat`, {
+export function postChatWith(baseUrl: string, token: string, body: Record<string, unknown>, init: RequestInit = {}, path = '/api/chat'): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),

@@ -23,7 +23,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function admin<T>(action: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
+  const client = new pg.Client({ connectionString: adminUrl(), connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     return await action(client);

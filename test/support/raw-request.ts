@@ -8,14 +8,12 @@ export interface RawRequest {
   body?: string | Buffer;
   /** Send the body with chunked transfer encoding and no Content-Length. */
   chunked?: boolean;
-  timeoutMs?: number;
 }
 
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  elapsedMs: number;
 }
 
 /**
@@ -24,17 +22,16 @@ export interface RawResponse {
  * connection each time, so a request that breaks its connection cannot affect the next one.
  */
 export function rawRequest(baseUrl: string, spec: RawRequest): Promise<RawResponse> {
-  const started = performance.now();
-  const { host, port } = new URL(baseUrl);
+  const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: host.split(':')[0], port, method: spec.method, path: spec.path, headers: spec.headers, agent: false, signal: AbortSignal.timeout(spec.timeoutMs ?? 5_000) },
+      { host: hostname, port, method: spec.method, path: spec.path, headers: spec.headers, agent: false, signal: AbortSignal.timeout(5_000) },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8'), elapsedMs: performance.now() - started }),
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
         );
       },
     );

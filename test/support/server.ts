@@ -27,19 +27,23 @@ export interface StartOptions {
   port?: number;
   env?: Record<string, string>;
   /**
-   * Run on this PostgreSQL database. By default a server restarted on a data dir keeps that
+   * Run on this PostgreSQL database, which the caller created and drops; `''` runs on the
+   * embedded default whatever the pass. By default a server restarted on a data dir keeps that
    * installation's database, and a fresh one gets its own when the suites run on PostgreSQL.
    */
   databaseUrl?: string;
 }
 
-/** Each installation (data dir) and the database it runs on, so a restart finds its data. */
+/** The databases this harness created, by installation (data dir), so a restart finds its data. */
 const databases = new Map<string, string>();
 
 async function databaseFor(dataDir: string, options: StartOptions): Promise<string | undefined> {
-  const url = options.databaseUrl ?? databases.get(dataDir) ?? (testsUsePostgres ? await createTestDatabase() : undefined);
-  if (url) databases.set(dataDir, url);
-  return url;
+  if (options.databaseUrl !== undefined) return options.databaseUrl || undefined;
+  const existing = databases.get(dataDir);
+  if (existing || !testsUsePostgres) return existing;
+  const created = await createTestDatabase();
+  databases.set(dataDir, created);
+  return created;
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
@@ -122,7 +126,7 @@ export function expectNoStreamViolations(output: string): void {
   if (reports.length > 0) throw new Error(`the server reported malformed UI streams:\n${reports.join('\n')}`);
 }
 
-/** Removes an installation: its data dir and, on PostgreSQL, its database. */
+/** Removes an installation: its data dir and, when this harness created it, its database. */
 export async function removeDataDir(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   const databaseUrl = databases.get(dataDir);

@@ -1,5 +1,5 @@
 import { createClient } from '@libsql/client';
-import { getToolName, isToolUIPart, type UIMessage, type UIMessageChunk } from 'ai';
+import { getToolName, isToolUIPart, type UIMessage } from 'ai';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { getJson, getThread } from './chat-client';
@@ -23,12 +23,6 @@ export function comparableParts(message: UIMessage | undefined): unknown[] {
     const outcome = part.state === 'output-available' ? { output: part.output } : part.state === 'output-error' ? { errorText: part.errorText } : {};
     return [{ tool: getToolName(part), toolCallId: part.toolCallId, state: part.state, input: part.input, ...outcome }];
   });
-}
-
-/** Chunks a reader that stops at the first one matching `until` has seen (that one included). */
-export function chunksUntil(chunks: readonly UIMessageChunk[], until: (chunk: UIMessageChunk, index: number) => boolean): number {
-  const index = chunks.findIndex(until);
-  return index === -1 ? chunks.length : index + 1;
 }
 
 export interface RunRecords {

@@ -1,4 +1,4 @@
-import type { ChatTurn } from '@/lib/chat/turn';
+import { type ChatTurn, outcomeOf } from '@/lib/chat/turn';
 import { alignStoredReply } from './steps/align-stored-reply';
 import { endStream } from './steps/end-stream';
 import { recordUsage } from './steps/record-usage';
@@ -24,8 +24,7 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
     await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
     await alignStoredReply(turn, reply.messageId);
-    const kind = reply.ending.kind === 'finished' ? 'completed' : 'aborted';
-    const billed = await recordUsage(turn, { kind, attempt: reply.attempt, consumed: reply.consumed, carried: reply.carried });
+    const billed = await recordUsage(turn, { kind: outcomeOf(reply.ending), attempt: reply.attempt, consumed: reply.consumed, carried: reply.carried });
     await endStream(reply.ending, billed);
     return billed;
   } catch (error) {

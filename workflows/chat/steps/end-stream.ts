@@ -1,34 +1,14 @@
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
-import { getRun } from 'workflow/api';
 import { getAppContext } from '@/lib/app-context';
-import { findRun } from '@/lib/chat/runs';
-import { readClosedStream } from '@/lib/chat/stream-contents';
-import { recordStreamLength } from '@/lib/runs/stream-length';
-import type { StreamEnding } from '@/lib/chat/turn';
+import { findRun, recordStreamLength } from '@/lib/chat/runs';
+import { readClosedStream, streamTail } from '@/lib/chat/stream-contents';
+import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
-import { getLogger, type Logger } from '@/lib/observability/log';
-import { getMetrics, type RunStatus } from '@/lib/observability/metrics';
-
-const runStatus = { finished: 'completed', aborted: 'aborted', failed: 'failed' } as const satisfies Record<StreamEnding['kind'], RunStatus>;
-
-async function streamTail(runId: string): Promise<{ length: number; last: UIMessageChunk | undefined }> {
-  const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });
-  const length = (await readable.getTailIndex()) + 1;
-  // An empty stream has nothing to read and, still open, would block the read forever.
-  if (length === 0) {
-    await readable.cancel();
-    return { length, last: undefined };
-  }
-  const reader = readable.getReader();
-  try {
-    const { value } = await reader.read();
-    return { length, last: value };
-  } finally {
-    await reader.cancel();
-  }
-}
+import type { Logger } from '@/lib/observability/log';
+import { getMetrics } from '@/lib/observability/metrics';
+import { stepLogger } from '@/lib/observability/step-log';
 
 /**
  * Ends the run's stream on every path: the terminal chunks, then `close()`, without which
@@ -42,7 +22,7 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
   // The step's arguments stay as they were (runs in flight keep working across a deploy): the
   // run's thread and user for the log come from its record.
   const run = await findRun(db, workflowRunId);
-  const log = getLogger().child({ runId: workflowRunId, threadId: run?.threadId, userId: run?.userId, step: 'endStream' });
+  const log = stepLogger({ threadId: run?.threadId, userId: run?.userId });
   const writable = getWritable<UIMessageChunk>();
   const tail = await streamTail(workflowRunId);
   let length = tail.length;
@@ -56,7 +36,7 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
     }
     length += chunks.length;
     // Counted where the terminal chunks are written: a re-run that finds them only closes.
-    const status = runStatus[ending.kind];
+    const status = outcomeOf(ending);
     getMetrics().runs.inc({ status });
     log.info({ status, billed: messageMetadata }, 'run ended');
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRunActive } from '@/lib/chat/active-run';
+import { isRunActive } from '@/lib/chat/world-run';
 
 const pollMs = 200;
 

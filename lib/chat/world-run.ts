@@ -1,6 +1,11 @@
+import { getRun } from 'workflow/api';
 import { WorkflowRunNotFoundError } from 'workflow/errors';
 import { getWorld } from 'workflow/runtime';
-import type { WorkflowRunStatus } from '../chat/run-stream';
+
+export type WorkflowRunStatus = Awaited<ReturnType<typeof getRun>['status']>;
+
+/** Statuses of a run that has not ended: answering, or queued behind the thread's previous turn. */
+export const activeStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
 
 /** What the workflow world knows about a run; `unknown` when it has no such run (its data was removed). */
 export interface WorldRunFacts {
@@ -10,9 +15,10 @@ export interface WorldRunFacts {
 }
 
 /**
- * One lookup per run, without the run's input and output (the turn's messages): a file read on
- * the local world, one indexed query on PostgreSQL. The world lists runs only by workflow name,
- * never by id or owner, so a page of a user's runs is fetched by id, all at once.
+ * The one way the app asks the world about a run: without its input and output (the turn's
+ * messages), so a status check is a file read on the local world and one indexed query on
+ * PostgreSQL. The world lists runs only by workflow name, never by id or owner, so a page of a
+ * user's runs is fetched by id, all at once.
  */
 export async function worldRunFacts(runId: string): Promise<WorldRunFacts> {
   try {
@@ -22,4 +28,8 @@ export async function worldRunFacts(runId: string): Promise<WorldRunFacts> {
     if (WorkflowRunNotFoundError.is(error)) return { status: 'unknown', createdAt: undefined, completedAt: undefined };
     throw error;
   }
+}
+
+export async function isRunActive(runId: string): Promise<boolean> {
+  return activeStatuses.has((await worldRunFacts(runId)).status);
 }
