@@ -17,12 +17,16 @@ const e2e = useE2E({ env });
 
 interface Stopped {
   runId: string;
-  /** From the click on Stop until the server reports the run ended. */
+  /** From the click on Stop until the workflow world marked the run ended. */
   runEndedAfterMs: number;
   clickedAt: number;
 }
 
-/** Clicks Stop, then polls the run from the page until the server says it has ended. */
+/**
+ * Clicks Stop, polls the run from the page until the server says it has ended, then reads when
+ * the workflow world marked it ended: the server's own time, not the poll's (the server runs on
+ * this machine, so the two clocks are one).
+ */
 async function clickStop(page: Page): Promise<Stopped> {
   const deleted = page.waitForResponse((response) => response.request().method() === 'DELETE');
   const clickedAt = Date.now();
@@ -33,7 +37,12 @@ async function clickStop(page: Page): Promise<Stopped> {
   await expect
     .poll(() => page.evaluate(async (id) => (await (await fetch(`/api/chat/${id}`)).json()).status, runId), { timeout: 10_000, interval: 25 })
     .toBe('completed');
-  return { runId, runEndedAfterMs: Date.now() - clickedAt, clickedAt };
+  const { runs } = await page.evaluate(async () => (await fetch('/api/runs')).json());
+  const endedAt = runs.find((run: { runId: string }) => run.runId === runId)?.endedAt;
+  expect(endedAt).toEqual(expect.any(String));
+  const runEndedAfterMs = Date.parse(endedAt) - clickedAt;
+  console.log(`Stop: the run ended ${runEndedAfterMs} ms after the click`);
+  return { runId, runEndedAfterMs, clickedAt };
 }
 
 async function ledgerOf(page: Page, runId: string) {

@@ -62,7 +62,9 @@ describe('an OpenAI-compatible provider on loopback', () => {
     // answers, not at the step's next poll of the flag.
     expect(provider?.ended?.at ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(answeredAt);
     expect(await waitForRunEnd(server.url, session.token, runId, 10_000)).toBe('completed');
-    const endedAfterMs = Date.now() - stoppedAt;
+    // When the world marked the run ended, by the server's clock (the same machine's), not the poll's.
+    const { body: listed } = await getJson(server.url, session.token, '/api/runs');
+    const endedAfterMs = Date.parse(listed.runs.find((run: { runId: string }) => run.runId === runId)?.endedAt) - stoppedAt;
 
     expect(provider?.ended?.how).toBe('disconnected');
     expect((provider?.ended?.at ?? Number.POSITIVE_INFINITY) - stoppedAt).toBeLessThan(1_000);
