@@ -20,3 +20,16 @@ describe('observability configuration', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 });
+
+describe('PostgreSQL connection budget', () => {
+  const url = 'postgres://127.0.0.1:5432/chat';
+
+  it('splits DATABASE_POOL_SIZE between the world, memory and the app', () => {
+    expect(loadConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url, pools: { world: 20, memory: 10, app: 10 } });
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }).storage).toMatchObject({ pools: { world: 10, memory: 5, app: 5 } });
+  });
+
+  it('rejects a size too small to share, naming the variable', () => {
+    expect(() => loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+});

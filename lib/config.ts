@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from './db/pool-budget';
 import { z } from 'zod';
 
 /**
@@ -24,7 +25,7 @@ export type DoubleTextingPolicy = (typeof doubleTextingPolicies)[number];
  * LibSQL memory and app tables), nothing to install. `postgres`: one PostgreSQL database for the
  * workflow world, memory and the app tables, shared by any number of app instances.
  */
-export type StorageConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string };
+export type StorageConfig = { kind: 'embedded' } | { kind: 'postgres'; url: string; pools: PoolBudget };
 
 /** Where the per-user run counters live: this process, the app's PostgreSQL database, or Redis. */
 export const rateLimitStores = ['memory', 'postgres', 'redis'] as const;
@@ -91,6 +92,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(minimumPoolSize).max(1000).default(defaultPoolSize),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   MODEL: z.string().min(1).optional(),
   MODEL_BASE_URL: z.url().optional(),
@@ -161,7 +163,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
   return {
     port: env.PORT,
     dataDir: path.resolve(env.DATA_DIR),
-    storage: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'embedded' },
+    storage: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL, pools: poolBudget(env.DATABASE_POOL_SIZE) } : { kind: 'embedded' },
     authSecret: env.AUTH_SECRET,
     model: resolveModel(env, cleaned),
     maxRequestBytes: env.MAX_REQUEST_BYTES,

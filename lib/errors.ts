@@ -1,3 +1,4 @@
+import { isDatabaseOverloaded } from './db/overload';
 import { getLogger } from './observability/log';
 
 /** HTTP-facing error kinds; each maps to exactly one status code. */
@@ -62,6 +63,12 @@ export class AppError extends Error {
  */
 export function errorToResponse(error: unknown): Response {
   if (AppError.isInstance(error)) return error.toResponse();
+  if (isDatabaseOverloaded(error)) {
+    // Capacity, not a bug: the client may send the same request again shortly (a turn's message
+    // id is its idempotency key, so a resent turn attaches to whatever it had started).
+    getLogger().warn({ err: error }, 'database refused work for lack of capacity');
+    return new AppError('unavailable:database', 'The database is busy; try again shortly', { headers: { 'retry-after': '1' } }).toResponse();
+  }
   getLogger().error({ err: error }, 'unhandled error in route handler');
   return Response.json({ error: { code: 'internal:server', message: 'Internal server error' } }, { status: 500 });
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultPoolSize, poolBudget } from './db/pool-budget';
 
 /**
  * Derives the Workflow DevKit's own variables from the app's, before any world is created.
@@ -16,7 +17,9 @@ export function applyWorkflowEnv(env: NodeJS.ProcessEnv = process.env): void {
     // A turn's reply step holds a queue slot for the whole answer; the world's default of 10
     // slots made the 11th concurrent turn wait for one to finish (measured by `npm run bench`).
     env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ||= '200';
-    env.WORKFLOW_POSTGRES_MAX_POOL_SIZE ||= '20';
+    // The world's share of the instance's connections (`lib/db/pool-budget.ts`); the app's config
+    // rejects a bad DATABASE_POOL_SIZE with a clear message, so this only needs a number.
+    env.WORKFLOW_POSTGRES_MAX_POOL_SIZE ||= String(poolBudget(Number(env.DATABASE_POOL_SIZE) || defaultPoolSize).world);
   }
   env.WORKFLOW_TARGET_WORLD ||= 'local';
   env.WORKFLOW_LOCAL_DATA_DIR ||= path.join(dataDir, 'workflow');

@@ -30,8 +30,8 @@ async function openSqlite(dataDir: string): Promise<AppDatabase> {
   return new Kysely<Database>({ dialect: new LibsqlDialect(client) });
 }
 
-function openPostgres(url: string): AppDatabase {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: { getTypeParser: parseNumbers } as pg.CustomTypesConfig });
+function openPostgres(url: string, max: number): AppDatabase {
+  const pool = new pg.Pool({ connectionString: url, max, types: { getTypeParser: parseNumbers } as pg.CustomTypesConfig });
   // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
   pool.on('error', (error) => getLogger().warn({ err: error }, 'app database connection lost'));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -39,7 +39,7 @@ function openPostgres(url: string): AppDatabase {
 
 /** Opens the app database (SQLite in the data dir, or PostgreSQL) and brings its schema up to date. */
 export async function openDatabase(config: Pick<AppConfig, 'dataDir' | 'storage'>): Promise<AppDatabase> {
-  const db = config.storage.kind === 'postgres' ? openPostgres(config.storage.url) : await openSqlite(config.dataDir);
+  const db = config.storage.kind === 'postgres' ? openPostgres(config.storage.url, config.storage.pools.app) : await openSqlite(config.dataDir);
   await migrateToLatest(db as Kysely<unknown>);
   return db;
 }

@@ -82,13 +82,18 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 // Suites drive many turns per user in seconds; the rate-limit suite turns the limits on itself.
 const noRateLimits = { RATE_LIMIT_RUNS: '0', RATE_LIMIT_ACTIVE_RUNS: '0' };
 
+// Two suites at a time, each with up to two instances (plus one restarted after a crash), share
+// one PostgreSQL server and its default max_connections of 100: the sizing the README asks of a
+// deployment, instances × DATABASE_POOL_SIZE under max_connections.
+const testPoolSize = '20';
+
 /** Starts the production build (`next start`) on a free port with its own data dir. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await makeDataDir());
   const port = options.port ?? (await freePort());
   const databaseUrl = await databaseFor(dataDir, options);
   // The server derives the world's variables itself; none may leak in from the test's environment.
-  const storageEnv = { DATABASE_URL: databaseUrl ?? '', WORKFLOW_TARGET_WORLD: '', WORKFLOW_POSTGRES_URL: '', WORKFLOW_LOCAL_DATA_DIR: '' };
+  const storageEnv = { DATABASE_URL: databaseUrl ?? '', WORKFLOW_TARGET_WORLD: '', WORKFLOW_POSTGRES_URL: '', WORKFLOW_POSTGRES_MAX_POOL_SIZE: '', WORKFLOW_LOCAL_DATA_DIR: '', DATABASE_POOL_SIZE: testPoolSize };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...noRateLimits, ...storageEnv, ...options.env },
