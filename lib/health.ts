@@ -6,7 +6,10 @@ export interface HealthReport {
   /** The workflow world runs and streams live in: `local` (files) or `postgres`. */
   world: 'local' | 'postgres';
   database: { kind: 'sqlite' | 'postgres'; ok: boolean; latencyMs: number };
-  /** The world's job queue: in process for the local world, graphile-worker jobs on PostgreSQL. */
+  /**
+   * The world's job queue: in process for the local world, graphile-worker jobs on PostgreSQL
+   * (pending and locked together counted up to `countedJobsLimit`).
+   */
   queue: { kind: 'in-process' | 'graphile-worker'; ok: boolean; pendingJobs?: number; lockedJobs?: number };
 }
 
@@ -20,10 +23,13 @@ async function timed<T>(probe: () => Promise<T>): Promise<{ ok: boolean; latency
   }
 }
 
+/** Jobs counted per probe at most: a backed-up queue must not turn every health probe into a full scan. */
+export const countedJobsLimit = 10_000;
+
 async function graphileJobs(context: Pick<AppContext, 'db'>) {
   const { rows } = await sql<{ pending: number; locked: number }>`
     select count(*) filter (where locked_at is null) as pending, count(*) filter (where locked_at is not null) as locked
-    from graphile_worker._private_jobs`.execute(context.db);
+    from (select locked_at from graphile_worker._private_jobs limit ${countedJobsLimit}) as jobs`.execute(context.db);
   return rows[0];
 }
 
