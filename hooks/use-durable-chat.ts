@@ -95,9 +95,14 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
     if (!rejection) return;
     setRejection(null);
     const rejected = messages.at(-1);
-    if (rejected?.role === 'user') onRejected?.(rejected.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'), rejection);
+    if (rejected?.role === 'user') {
+      // Taken off the page in the same render that hands its text back; the thread view fetched
+      // next then says what the server really holds.
+      setMessages((current) => current.filter((message) => message.id !== rejected.id));
+      onRejected?.(rejected.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'), rejection);
+    }
     void fetchThreadView(threadId).then(attach);
-  }, [rejection, messages, threadId, attach, onRejected]);
+  }, [rejection, messages, threadId, attach, onRejected, setMessages]);
 
   return { ...chat, runId, reconnecting };
 }
