@@ -24,7 +24,7 @@ async function timed<T>(probe: () => Promise<T>): Promise<{ ok: boolean; latency
 }
 
 /** Jobs counted per probe at most: a backed-up queue must not turn every health probe into a full scan. */
-export const countedJobsLimit = 10_000;
+const countedJobsLimit = 10_000;
 
 async function graphileJobs(context: Pick<AppContext, 'db'>) {
   const { rows } = await sql<{ pending: number; locked: number }>`
