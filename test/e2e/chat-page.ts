@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export interface ShownMessage {
@@ -46,6 +46,15 @@ export async function storedThread(page: Page): Promise<{ activeRunId: string | 
 
 /** Letters and digits only: markdown rendering changes markup and spacing, never the words. */
 export const words = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** A fresh browser context (a new visitor) on the app's start page, once it has opened a new chat. */
+export async function openNewChat(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(baseUrl);
+  await page.waitForURL(/\/chat\//);
+  return { context, page };
+}
 
 export async function sendMessage(page: Page, text: string): Promise<void> {
   await page.getByPlaceholder('Message Durable Chat').fill(text);

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './fixture';
-import { expectPageMatchesStore, sendMessage, shownMessages, waitForStatus } from './chat-page';
+import { expectPageMatchesStore, openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
 
 const e2e = useE2E();
 
 describe('a message sent while the thread is still answering (reject policy)', () => {
   it('is handed back to the input while the page attaches to the answering run', async () => {
-    const context = await e2e.browser.newContext();
-    const first = await context.newPage();
-    await first.goto(e2e.server.url);
-    await first.waitForURL(/\/chat\//);
+    const { context, page: first } = await openNewChat(e2e.browser, e2e.server.url);
     // A second tab, opened while the thread was idle, does not know the first tab is sending.
     const second = await context.newPage();
     await second.goto(first.url());

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { sendMessage, shownMessages, waitForStatus } from './chat-page';
+import { openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
 import { useE2E } from './fixture';
 
 const e2e = useE2E({ env: { RATE_LIMIT_RUNS: '1', RATE_LIMIT_WINDOW_SECONDS: '60' } });
 
 describe('a message over the rate limit, in Chromium', () => {
   it('is handed back to the input with the reason, and nothing is stored', async () => {
-    const context = await e2e.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, 'First [[sim words=5 tps=0]]');
     await waitForStatus(page, 'ready', 20_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './fixture';
-import { expectPageMatchesStore, sendMessage, shownMessages, storedThread, waitForStatus } from './chat-page';
+import { expectPageMatchesStore, openNewChat, sendMessage, shownMessages, storedThread, waitForStatus } from './chat-page';
 
 const e2e = useE2E();
 
@@ -9,10 +9,7 @@ const assistantWords = async (page: Parameters<typeof shownMessages>[0]) =>
 
 describe('a retried model call in Chromium', () => {
   it("replaces the failed attempt's partial text instead of repeating it", async () => {
-    const context = await e2e.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, 'Flaky provider [[sim words=60 tps=40 fail_at=20]]');
     await waitForStatus(page, 'streaming', 10_000);
     await waitForStatus(page, 'ready', 30_000);
@@ -27,10 +24,7 @@ describe('a retried model call in Chromium', () => {
 
 describe('reload mid-stream in Chromium', () => {
   it('shows the history once, continues the live answer, and ends equal to the stored thread', async () => {
-    const context = await e2e.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, 'Tell me about durable streams [[sim words=160 tps=25]]');
     await expect.poll(() => assistantWords(page), { timeout: 20_000 }).toBeGreaterThan(15);
     await expect.poll(async () => (await storedThread(page)).activeRunId, { timeout: 5_000 }).toMatch(/^wrun_/);
@@ -51,10 +45,7 @@ describe('reload mid-stream in Chromium', () => {
   });
 
   it('shows the live answer in a second tab opened mid-stream, from its start', async () => {
-    const context = await e2e.browser.newContext();
-    const first = await context.newPage();
-    await first.goto(e2e.server.url);
-    await first.waitForURL(/\/chat\//);
+    const { context, page: first } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(first, 'Two tabs please [[sim words=120 tps=25]]');
     await expect.poll(() => assistantWords(first), { timeout: 20_000 }).toBeGreaterThan(10);
 

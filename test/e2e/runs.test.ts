@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { sendMessage, shownMessages, waitForStatus } from './chat-page';
+import { openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
 import { useE2E } from './fixture';
 
 const e2e = useE2E();
 
 describe('the runs page', () => {
   it('shows a run live until it completes, with its tokens, and links to its thread', async () => {
-    const page = await e2e.browser.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     const threadUrl = page.url();
     await sendMessage(page, 'Take your time [[sim words=80 tps=20]]');
     await waitForStatus(page, 'streaming', 10_000);
@@ -30,6 +28,6 @@ describe('the runs page', () => {
     await page.getByTestId('run-thread-link').click();
     await page.waitForURL(threadUrl);
     await expect.poll(async () => (await shownMessages(page)).map((message) => message.role), { timeout: 10_000 }).toEqual(['user', 'assistant']);
-    await page.close();
+    await context.close();
   });
 });

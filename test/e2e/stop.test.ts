@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecords } from '../support/tool-turns';
 import { type OpenAIStub, type StubRequest, startOpenAIStub } from '../support/openai-stub';
-import { sendMessage, shownMessages, storedThread, waitForStatus, words } from './chat-page';
+import { openNewChat, sendMessage, shownMessages, storedThread, waitForStatus, words } from './chat-page';
 import { useE2E } from './fixture';
 
 let stub: OpenAIStub;
@@ -50,10 +50,7 @@ async function ledgerOf(page: Page, runId: string) {
 }
 
 async function openChat(): Promise<Page> {
-  const page = await (await e2e.browser.newContext()).newPage();
-  await page.goto(e2e.server.url);
-  await page.waitForURL(/\/chat\//);
-  return page;
+  return (await openNewChat(e2e.browser, e2e.server.url)).page;
 }
 
 const requestsOf = (text: string): StubRequest[] => stub.requests.filter((request) => request.lastUserText.includes(text));

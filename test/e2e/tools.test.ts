@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runIdOfReply } from '../../lib/chat/message-protocol';
 import { runRecords, toolTurnPrompt } from '../support/tool-turns';
-import { expectPageMatchesStore, sendMessage, shownMessages, waitForStatus } from './chat-page';
+import { expectPageMatchesStore, openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
 import { useE2E } from './fixture';
 
 const e2e = useE2E();
@@ -11,10 +11,7 @@ const done = ['weather:output-available', 'research:output-available', 'save_not
 
 describe('tool calls in Chromium', () => {
   it('shows each tool as a card that runs and completes; a reload inside the slow tool resumes it', async () => {
-    const context = await e2e.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, toolTurnPrompt({ tps: 30 }));
     await expect.poll(() => toolCards(page), { timeout: 20_000 }).toEqual(['weather:output-available', 'research:input-available']);
 
@@ -31,10 +28,7 @@ describe('tool calls in Chromium', () => {
   });
 
   it('shows a tool turn retried after a provider error with every step once', async () => {
-    const context = await e2e.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, toolTurnPrompt({ tps: 40, extra: 'fail_at=2 fail_step=2' }));
     await waitForStatus(page, 'streaming', 10_000);
     await waitForStatus(page, 'ready', 30_000);

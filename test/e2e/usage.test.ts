@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { sendMessage, waitForStatus } from './chat-page';
+import { openNewChat, sendMessage, waitForStatus } from './chat-page';
 import { useE2E } from './fixture';
 
 const e2e = useE2E();
 
 describe('the usage page', () => {
   it("shows the user's charged runs, totals and a chart", async () => {
-    const page = await e2e.browser.newPage();
-    await page.goto(e2e.server.url);
-    await page.waitForURL(/\/chat\//);
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
     await sendMessage(page, 'Count my tokens [[sim words=25 tps=0]]');
     await expect.poll(() => page.getByTestId('turn-usage').count(), { timeout: 20_000 }).toBe(1);
     await waitForStatus(page, 'ready');
@@ -19,6 +17,6 @@ describe('the usage page', () => {
     expect(await page.getByTestId('usage-totals').innerText()).toMatch(/1\s+runs/);
     expect(await page.locator('.usage-chart rect.bar-output').count()).toBeGreaterThanOrEqual(30);
     await page.screenshot({ path: `${e2e.server.dataDir}/usage.png` });
-    await page.close();
+    await context.close();
   });
 });
