@@ -2,7 +2,9 @@ import { createMastraRuntime, type MastraRuntime } from '../mastra';
 import { resolveAuthSecret } from './auth/secret';
 import { type AppConfig, getConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
+import { createWindowCounters } from './limits/counter-store';
 import { createRunLimits, type RunLimits } from './limits/run-limits';
+import { createSessionLimits, type SessionLimits } from './limits/session-limits';
 
 /** Everything a request or a workflow step needs, built once per process from the config. */
 export interface AppContext extends MastraRuntime {
@@ -10,13 +12,15 @@ export interface AppContext extends MastraRuntime {
   authSecret: Uint8Array;
   db: AppDatabase;
   runLimits: RunLimits;
+  sessionLimits: SessionLimits;
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
   const db = await openDatabase(config);
   const authSecret = await resolveAuthSecret(config, db);
   const mastra = await createMastraRuntime(config, db);
-  return { config, authSecret, db, runLimits: createRunLimits(config, db), ...mastra };
+  const counters = createWindowCounters(config);
+  return { config, authSecret, db, runLimits: createRunLimits(config, db, counters), sessionLimits: createSessionLimits(config, counters), ...mastra };
 }
 
 // Next.js bundles each route and the workflow step bundle separately, so a module-level cache

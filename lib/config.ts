@@ -37,6 +37,10 @@ export interface RateLimitConfig {
   windowSeconds: number;
   /** Runs a user may have going at once, answering or queued (0: no limit). */
   activeRuns: number;
+  /** Runs the whole installation may have going at once, whoever started them (0: no limit). */
+  globalActiveRuns: number;
+  /** Sessions one client address may create per window (0: no limit). */
+  sessionsPerWindow: number;
   store: RateLimitStore;
 }
 
@@ -108,6 +112,8 @@ const envSchema = z.object({
   RATE_LIMIT_RUNS: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_ACTIVE_RUNS: z.coerce.number().int().min(0).default(4),
+  RATE_LIMIT_GLOBAL_ACTIVE_RUNS: z.coerce.number().int().min(0).default(200),
+  RATE_LIMIT_SESSIONS: z.coerce.number().int().min(0).default(10),
   RATE_LIMIT_STORE: z.enum(rateLimitStores).optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
@@ -178,6 +184,8 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
       runsPerWindow: env.RATE_LIMIT_RUNS,
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       activeRuns: env.RATE_LIMIT_ACTIVE_RUNS,
+      globalActiveRuns: env.RATE_LIMIT_GLOBAL_ACTIVE_RUNS,
+      sessionsPerWindow: env.RATE_LIMIT_SESSIONS,
       store: resolveRateLimitStore(env),
     },
     observability: {

@@ -24,7 +24,8 @@ export async function signSessionToken(userId: string, secret: Uint8Array, now =
 /** The user id a token was issued to, or null when it is forged, expired or malformed. */
 export async function verifySessionToken(token: string, secret: Uint8Array): Promise<string | null> {
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer, algorithms: ['HS256'] });
+    // A token without an expiry would be valid forever, whoever signed it and when.
+    const { payload } = await jwtVerify(token, secret, { issuer, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
     return typeof payload.sub === 'string' && userIdPattern.test(payload.sub) ? payload.sub : null;
   } catch {
     return null;

@@ -2,7 +2,6 @@ import type { AppDatabase } from '../db/database';
 import { type ChatRun, recentRunsOfThread } from './runs';
 import { isRunActive } from './world-run';
 
-
 /**
  * The thread's runs that are still going, oldest first: the one answering, then any queued
  * behind it. The workflow world, not our table, says whether a run is active, so a crash can
@@ -38,4 +37,19 @@ export async function activeRunsOfUser(db: AppDatabase, userId: string, limit = 
     .execute();
   const active = await Promise.all(candidates.map(async ({ run_id: runId }) => ((await isRunActive(runId)) ? runId : undefined)));
   return active.filter((runId) => runId !== undefined);
+}
+
+/**
+ * Runs of every user that have not been charged yet: each run is charged as it ends, so these
+ * are the runs answering or queued (and any a crash left for recovery to finish).
+ */
+export async function countUnsettledRuns(db: AppDatabase): Promise<number> {
+  const row = await db
+    .selectFrom('chat_runs')
+    .leftJoin('billing_charges', 'billing_charges.run_id', 'chat_runs.run_id')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .where('chat_runs.created_at', '>', new Date(Date.now() - activeRunHorizonMs).toISOString())
+    .where('billing_charges.run_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

@@ -6,7 +6,7 @@ import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
 import { stopReply } from './cancel-watch';
 import { type ChatRun, findRun } from './runs';
-import { activeStatuses, type WorldRunFacts, worldRunFacts } from './world-run';
+import { activeStatuses, isRunActive, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
 
@@ -67,6 +67,13 @@ export async function openRunStream(db: AppDatabase, userId: string, runId: stri
   const run = await requireOwnRun(db, userId, runId);
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
   const tailIndex = await readable.getTailIndex();
+  // An ended run's stream gets no more chunks: a reader waiting past its end would wait forever.
+  if (startIndex > tailIndex && !(await isRunActive(runId))) {
+    await readable.cancel();
+    throw new AppError('bad_request:start_index', `startIndex ${startIndex} is past the end of this run's stream, which ended with ${tailIndex + 1} chunks`, {
+      details: { tailIndex },
+    });
+  }
   getMetrics().resumes.inc();
   runLogger({ runId, threadId: run.threadId, userId }).info({ startIndex, tailIndex }, 'stream resumed');
   return { readable, tailIndex };

@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
 import { stopReply } from './cancel-watch';
+import { claimMessageId } from './message-claims';
 import { findRunOfMessage, recordRun } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
@@ -43,6 +44,7 @@ export async function startChatTurn(
   // rate-limit point.
   const resent = await runOfResentMessage(db, turn);
   if (resent) return resent;
+  await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
   return runLimits.admit(turn.userId, async () => {
     await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
     return withThreadLock(db, turn.threadId, async () => (await runOfResentMessage(db, turn)) ?? startUnderThreadLock(db, turn, policy));

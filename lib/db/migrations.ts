@@ -139,6 +139,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('chat_runs').addColumn('stream_chunks', 'integer').execute();
     },
   },
+  '0008_security': {
+    async up(db: Kysely<unknown>) {
+      // The installation-wide count of runs not yet charged, behind the global admission limit.
+      await db.schema.createIndex('chat_runs_created').ifNotExists().on('chat_runs').column('created_at').execute();
+      // Memory keys messages by the id the client picks: the first user and thread to use an id
+      // own it, so no one else's turn can move that message into their thread.
+      await db.schema
+        .createTable('message_claims')
+        .ifNotExists()
+        .addColumn('message_id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('thread_id', 'text', (column) => column.notNull())
+        .execute();
+      // Signing out revokes every token of the (anonymous) user.
+      await db.schema
+        .createTable('session_revocations')
+        .ifNotExists()
+        .addColumn('user_id', 'text', (column) => column.primaryKey())
+        .addColumn('revoked_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -104,6 +104,17 @@ export interface AppSecretTable {
   value: string;
 }
 
+export interface MessageClaimTable {
+  message_id: string;
+  user_id: string;
+  thread_id: string;
+}
+
+export interface SessionRevocationTable {
+  user_id: string;
+  revoked_at: string;
+}
+
 export interface Database {
   chat_runs: ChatRunTable;
   leases: LeaseTable;
@@ -113,4 +124,6 @@ export interface Database {
   tool_calls: ToolCallTable;
   notes: NoteTable;
   app_secrets: AppSecretTable;
+  message_claims: MessageClaimTable;
+  session_revocations: SessionRevocationTable;
 }

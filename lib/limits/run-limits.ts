@@ -3,8 +3,8 @@ import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { withLease } from '../db/leases';
 import { AppError } from '../errors';
-import { activeRunsOfUser } from '../chat/active-run';
-import { createWindowCounter } from './counter-store';
+import { activeRunsOfUser, countUnsettledRuns } from '../chat/active-run';
+import type { WindowCounters } from './counter-store';
 
 /** How long a client told "too many active runs" should wait before trying again. */
 const activeRunsRetryAfterSeconds = 2;
@@ -14,6 +14,7 @@ const userLock = {
   pollMs: 15,
   busy: () => new AppError('conflict:user_busy', 'Too many turns are starting at once; try again'),
 };
+const globalLock = { ...userLock, busy: () => new AppError('rate_limited:server_busy', 'The server is starting too many turns at once; try again', { headers: { 'retry-after': '1' } }) };
 
 export interface RunLimits {
   /**
@@ -39,9 +40,16 @@ function tooManyActiveRuns(limit: number): AppError {
   });
 }
 
-export function createRunLimits(config: Pick<AppConfig, 'rateLimits' | 'storage' | 'redisUrl'>, db: AppDatabase): RunLimits {
-  const { runsPerWindow, windowSeconds, activeRuns } = config.rateLimits;
-  const counter = runsPerWindow > 0 ? createWindowCounter(config) : undefined;
+function serverAtCapacity(limit: number): AppError {
+  return new AppError('rate_limited:server_busy', `The server is answering its limit of ${limit} turns at once; try again shortly`, {
+    details: { retryAfterSeconds: activeRunsRetryAfterSeconds },
+    headers: { 'retry-after': String(activeRunsRetryAfterSeconds) },
+  });
+}
+
+export function createRunLimits(config: Pick<AppConfig, 'rateLimits'>, db: AppDatabase, counters: WindowCounters): RunLimits {
+  const { runsPerWindow, windowSeconds, activeRuns, globalActiveRuns } = config.rateLimits;
+  const counter = runsPerWindow > 0 ? counters({ keyPrefix: 'runs', points: runsPerWindow, windowSeconds }) : undefined;
 
   async function countStart(userId: string): Promise<void> {
     if (!counter) return;
@@ -53,13 +61,24 @@ export function createRunLimits(config: Pick<AppConfig, 'rateLimits' | 'storage'
     }
   }
 
+  // Per-user limits are escaped by minting new users, so the installation's capacity has a
+  // limit of its own. The count and the start hold one lease, so concurrent starts on every
+  // instance cannot all slip under it.
+  async function startWithinCapacity<T>(start: () => Promise<T>): Promise<T> {
+    if (globalActiveRuns === 0) return start();
+    return withLease(db, 'global-runs', globalLock, async () => {
+      if ((await countUnsettledRuns(db)) >= globalActiveRuns) throw serverAtCapacity(globalActiveRuns);
+      return start();
+    });
+  }
+
   return {
     async admit(userId, start) {
       await countStart(userId);
-      if (activeRuns === 0) return start();
+      if (activeRuns === 0) return startWithinCapacity(start);
       return withLease(db, `user-runs:${userId}`, userLock, async () => {
         if ((await activeRunsOfUser(db, userId)).length >= activeRuns) throw tooManyActiveRuns(activeRuns);
-        return start();
+        return startWithinCapacity(start);
       });
     },
   };

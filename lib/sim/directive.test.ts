@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDirective } from './directive';
+import { parseDirective, simLimits } from './directive';
 
 describe('parseDirective', () => {
   it('strips the directive and reads every field', () => {
@@ -20,5 +20,12 @@ describe('parseDirective', () => {
     expect(directive.words).toBeUndefined();
     expect(directive.tokensPerSecond).toBeUndefined();
     expect(directive.failAt).toBe(2);
+  });
+
+  it('caps what one message can ask of the model', () => {
+    const { directive } = parseDirective('[[sim words=100000 quote=5000 tools=a,b,c,d,e,f,g,h,i,j tps=0]]');
+    expect(directive.words).toBe(simLimits.words);
+    expect(directive.quote).toBe(simLimits.words);
+    expect(directive.tools).toHaveLength(simLimits.tools);
   });
 });

@@ -24,16 +24,27 @@ export interface SimDirective {
 
 const directivePattern = /\[\[sim\b([^\]]*)\]\]/i;
 
+/**
+ * The simulated model answers anyone with no key configured, so what one message can ask of it
+ * is capped: a reply of 100,000 words at full speed took 15 CPU-seconds and stalled the server.
+ * Larger values are clamped to the cap.
+ */
+export const simLimits = { words: 2_000, tools: 8 } as const;
+
 const count = z.coerce.number().int().min(0).max(100_000);
+const capped = (cap: number) => count.transform((value) => Math.min(value, cap));
 
 const fieldSchemas = {
-  words: count,
+  words: capped(simLimits.words),
   tps: z.coerce.number().min(0).max(100_000),
-  tools: z.string().regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i),
+  tools: z
+    .string()
+    .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i)
+    .transform((names) => names.split(',').slice(0, simLimits.tools).join(',')),
   fail_at: count,
   fail_step: count,
   fatal_at: count,
-  quote: count,
+  quote: capped(simLimits.words),
 } as const;
 
 type Field = keyof typeof fieldSchemas;

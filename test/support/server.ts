@@ -80,7 +80,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 // Suites drive many turns per user in seconds; the rate-limit suite turns the limits on itself.
-const noRateLimits = { RATE_LIMIT_RUNS: '0', RATE_LIMIT_ACTIVE_RUNS: '0' };
+const noRateLimits = { RATE_LIMIT_RUNS: '0', RATE_LIMIT_ACTIVE_RUNS: '0', RATE_LIMIT_GLOBAL_ACTIVE_RUNS: '0', RATE_LIMIT_SESSIONS: '0' };
 
 // Two suites at a time, each with up to two instances (plus one restarted after a crash), share
 // one PostgreSQL server and its default max_connections of 100: the sizing the README asks of a

@@ -1,16 +1,21 @@
-import { authenticate, createSession, sessionCookie } from '@/lib/auth/session';
-import { errorToResponse } from '@/lib/errors';
+import { authenticate, clearedSessionCookie, revokeSessions, sessionCookie } from '@/lib/auth/session';
+import { startSession } from '@/lib/auth/start-session';
 import { getAppContext } from '@/lib/app-context';
+import { errorToResponse } from '@/lib/errors';
+import { assertSameOrigin, clientAddress, isSecureRequest } from '@/lib/http/same-origin';
 
 export const dynamic = 'force-dynamic';
 
-/** Creates an anonymous user: the server picks the id, the client only ever holds the token. */
+/**
+ * The caller's anonymous user: the server picks the id, the client only ever holds the token.
+ * A caller that already has a valid session gets that one back.
+ */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const { authSecret } = await getAppContext();
-    const session = await createSession(authSecret);
-    const secure = new URL(request.url).protocol === 'https:';
-    return Response.json(session, { headers: { 'set-cookie': sessionCookie(session.token, secure) } });
+    assertSameOrigin(request);
+    const app = await getAppContext();
+    const { session } = await startSession(app, request, clientAddress(request));
+    return Response.json(session, { headers: { 'set-cookie': sessionCookie(session.token, isSecureRequest(request)) } });
   } catch (error) {
     return errorToResponse(error);
   }
@@ -19,9 +24,22 @@ export async function POST(request: Request): Promise<Response> {
 /** Who the caller is, so the UI can tell whether it needs a new session. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const { authSecret, config } = await getAppContext();
-    const userId = await authenticate(request, authSecret);
-    return Response.json({ userId, model: config.model.kind === 'simulated' ? 'simulated' : 'live' });
+    const app = await getAppContext();
+    const userId = await authenticate(request, app);
+    return Response.json({ userId, model: app.config.model.kind === 'simulated' ? 'simulated' : 'live' });
+  } catch (error) {
+    return errorToResponse(error);
+  }
+}
+
+/** Signs out: every token of this anonymous user stops working, and the cookie is cleared. */
+export async function DELETE(request: Request): Promise<Response> {
+  try {
+    assertSameOrigin(request);
+    const app = await getAppContext();
+    const userId = await authenticate(request, app);
+    await revokeSessions(app.db, userId);
+    return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request)) } });
   } catch (error) {
     return errorToResponse(error);
   }
