@@ -10,28 +10,29 @@ export interface MeteredUsage {
 
 /**
  * Adds up what one attempt consumed: the provider's usage for every finished LLM step, plus the
- * step still in flight when the attempt stopped or failed. A provider reports nothing for an
- * interrupted step, so unless its error carries usage, that step's output is estimated from
- * the streamed deltas (`estimatedTokens`) and its input as zero.
+ * steps that had started when the attempt stopped or failed. A provider reports nothing for a
+ * call it did not finish, so unless its error carries usage, such a step is charged the
+ * estimated size of the prompt it was sent (`promptSent`) and one token per streamed delta
+ * (`estimatedTokens`): the same chunks the stream shows and memory keeps of it.
  */
 export class UsageMeter {
   private readonly finished: TokenUsage[] = [];
-  private inFlight = false;
-  private streamedTokens = 0;
+  /** Estimated input of each model call this attempt started, in order. */
+  private readonly prompts: number[] = [];
+  /** Output tokens streamed by each LLM step of this attempt, in order. */
+  private readonly streamed: number[] = [];
+
+  promptSent(inputTokens: number): void {
+    this.prompts.push(inputTokens);
+  }
 
   stepFinished(usage: TokenUsage): void {
     this.finished.push(usage);
   }
 
   observe(chunk: UIMessageChunk): void {
-    if (chunk.type === 'start-step') {
-      this.inFlight = true;
-      this.streamedTokens = 0;
-    } else if (chunk.type === 'finish-step') {
-      this.inFlight = false;
-    } else {
-      this.streamedTokens += estimatedTokens(chunk);
-    }
+    if (chunk.type === 'start-step') this.streamed.push(0);
+    else if (this.streamed.length > 0) this.streamed[this.streamed.length - 1]! += estimatedTokens(chunk);
   }
 
   /** Usage of the finished steps only: what a completed attempt consumed. */
@@ -39,11 +40,16 @@ export class UsageMeter {
     return { usage: sumUsage(this.finished), source: 'provider' };
   }
 
-  /** Usage including the interrupted step, from the provider's report when there is one. */
+  /** Usage including the steps that did not finish, from the provider's report when there is one. */
   interrupted(reportedForInFlightStep?: TokenUsage): MeteredUsage {
     const finished = sumUsage(this.finished);
     if (reportedForInFlightStep) return { usage: addUsage(finished, reportedForInFlightStep), source: 'provider' };
-    if (!this.inFlight) return { usage: finished, source: 'provider' };
-    return { usage: addUsage(finished, { ...noUsage, outputTokens: this.streamedTokens }), source: 'estimated' };
+    const started = Math.max(this.prompts.length, this.streamed.length);
+    if (started <= this.finished.length) return { usage: finished, source: 'provider' };
+    let usage = finished;
+    for (let step = this.finished.length; step < started; step++) {
+      usage = addUsage(usage, { ...noUsage, inputTokens: this.prompts[step] ?? 0, outputTokens: this.streamed[step] ?? 0 });
+    }
+    return { usage, source: 'estimated' };
   }
 }

@@ -7,6 +7,7 @@ import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { withAttemptPartIds } from './message-protocol';
 import type { ChatTurn, StreamEnding } from './turn';
+import { type UnfinishedSteps, UnfinishedStepRecorder } from './unfinished-steps';
 
 /** The model call failed; `retryable` says whether another attempt could succeed. */
 export class ModelCallError extends Error {
@@ -29,6 +30,8 @@ export interface ReplyOutcome {
   messageId: string;
   /** What this attempt consumed; for a stopped reply, including the step cut short. */
   consumed: MeteredUsage;
+  /** A stopped reply: the steps it kept and what it streamed after them, to be stored as shown. */
+  unfinished?: UnfinishedSteps;
 }
 
 /** Usage a provider attached to its error (the simulated model does), if any. */
@@ -75,7 +78,13 @@ export async function pipeAgentReply(options: {
   const { mastra, turn, runId, attempt, write, abortSignal, messageId, firstStepIndex, onStepFinished } = options;
   let stepIndex = firstStepIndex;
   const meter = new UsageMeter();
-  const aborted = (): ReplyOutcome => ({ ending: { kind: 'aborted', reason: 'Stopped by the user' }, messageId, consumed: meter.interrupted() });
+  const unfinished = new UnfinishedStepRecorder(firstStepIndex);
+  const aborted = async (): Promise<ReplyOutcome> => ({
+    ending: { kind: 'aborted', reason: 'Stopped by the user' },
+    messageId,
+    consumed: meter.interrupted(),
+    unfinished: await unfinished.unfinished(),
+  });
   let providerError: unknown;
   const stream = await handleChatStream({
     mastra,
@@ -87,13 +96,14 @@ export async function pipeAgentReply(options: {
       // Each finished LLM step is stored as it completes: a crash mid-turn loses at most the
       // step in flight, never the ones before it.
       savePerStep: true,
-      requestContext: turnRequestContext({ attempt, runId }),
+      requestContext: turnRequestContext({ attempt, runId, promptSent: (inputTokens) => meter.promptSent(inputTokens) }),
       abortSignal,
       onStepFinish: async (step) => {
         // Mastra also reports (and stores) a step that failed; it is not a completed step.
         if (step.finishReason === 'error') return;
         const usage = usageFromMastra(step.usage);
         meter.stepFinished(usage);
+        unfinished.stepFinished();
         await onStepFinished(stepIndex++, usage);
       },
     },
@@ -103,11 +113,17 @@ export async function pipeAgentReply(options: {
     },
   });
   let finishReason: FinishReason | undefined;
+  let abortSeen = false;
   try {
     // After a Stop the agent still delivers what it produced before noticing, then `abort`;
-    // forwarding those chunks keeps the stream equal to the partial answer memory stores.
+    // those chunks are forwarded, and the stopped reply is stored from what was forwarded. The
+    // stream is read to its end, so the agent's own saves are done before the reply is stored.
     for await (const chunk of stream) {
-      if (chunk.type === 'abort') return aborted();
+      if (abortSeen) continue;
+      if (chunk.type === 'abort') {
+        abortSeen = true;
+        continue;
+      }
       if (chunk.type === 'error') {
         const consumed = meter.interrupted(reportedUsage(providerError));
         throw new ModelCallError(chunk.errorText, isRetryable(providerError), consumed, { cause: providerError });
@@ -117,11 +133,12 @@ export async function pipeAgentReply(options: {
         finishReason = chunk.finishReason;
         continue;
       }
+      unfinished.observe(chunk);
       await write(chunk.type === 'start' ? { ...chunk, messageId } : withAttemptPartIds(chunk, attempt));
     }
   } catch (error) {
     if (abortSignal?.aborted) return aborted();
     throw error;
   }
-  return abortSignal?.aborted ? aborted() : { ending: { kind: 'finished', finishReason }, messageId, consumed: meter.completed() };
+  return abortSeen || abortSignal?.aborted ? aborted() : { ending: { kind: 'finished', finishReason }, messageId, consumed: meter.completed() };
 }

@@ -68,3 +68,25 @@ describe('part ids of a retried attempt', () => {
     expect(normalizeMessage(message!).parts).toHaveLength(2);
   });
 });
+
+describe('a reply a Stop cut short', () => {
+  it('keeps a tool call whose input was streaming as a call with the input that arrived, and drops a text part that never got text', async () => {
+    const message = await assemble([
+      { type: 'start', messageId: 'm' },
+      { type: 'start-step' },
+      { type: 'text-start', id: 'lead' },
+      { type: 'text-delta', id: 'lead', delta: 'Let me check' },
+      { type: 'tool-input-start', toolCallId: 'call_1', toolName: 'weather' },
+      { type: 'tool-input-delta', toolCallId: 'call_1', inputTextDelta: '{"city":"Lis' },
+      { type: 'text-start', id: 'after' },
+      { type: 'abort' },
+      { type: 'finish' },
+    ]);
+    expect(message!.parts.at(-2)).toMatchObject({ state: 'input-streaming' });
+    expect(normalizeMessage(message!).parts).toMatchObject([
+      { type: 'step-start' },
+      { type: 'text', text: 'Let me check' },
+      { type: 'tool-weather', toolCallId: 'call_1', state: 'input-available', input: { city: 'Lis' } },
+    ]);
+  });
+});

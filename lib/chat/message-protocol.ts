@@ -103,12 +103,27 @@ function withUnscopedToolCallId<P extends Part>(part: P): P {
 }
 
 /**
- * The message as the answer stands: abandoned attempts and their markers removed, tool calls
- * under the ids memory stores them by.
+ * A tool call whose input was still streaming when its reply ended (a Stop) is a call with the
+ * input that arrived: no more will come. Memory stores it that way, and a card shows it stopped.
+ */
+function settledToolCall<P extends Part>(part: P): P {
+  if (!('toolCallId' in part) || part.state !== 'input-streaming') return part;
+  return { ...part, state: 'input-available' };
+}
+
+/** A text or reasoning part a Stop cut off before its first delta shows nothing and is not stored. */
+function isEmptyText(part: Part): boolean {
+  return (part.type === 'text' || part.type === 'reasoning') && part.text === '';
+}
+
+/**
+ * The message as the answer stands once its stream has ended: abandoned attempts and their
+ * markers removed, tool calls under the ids memory stores them by, and what a Stop cut short in
+ * the form memory keeps it.
  */
 export function normalizeMessage<M extends UIMessage | ChatMessage>(message: M): M {
   const visible = visibleParts(message.parts as Part[]);
-  const parts = visible.map(withUnscopedToolCallId);
+  const parts = visible.filter((part) => !isEmptyText(part)).map((part) => settledToolCall(withUnscopedToolCallId(part)));
   const unchanged = parts.length === message.parts.length && parts.every((part, index) => part === message.parts[index]);
   return unchanged ? message : ({ ...message, parts } as M);
 }

@@ -1,8 +1,10 @@
 import { toAISdkMessages } from '@mastra/ai-sdk/ui';
+import { MessageList } from '@mastra/core/agent';
 import type { MastraDBMessage } from '@mastra/core/agent/message-list';
 import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
 import type { ChatTurn } from './turn';
+import type { UnfinishedSteps } from './unfinished-steps';
 
 type StoredPart = MastraDBMessage['content']['parts'][number];
 
@@ -84,4 +86,39 @@ export async function alignStoredReply(memory: Memory, turn: ChatTurn, messageId
   if (!reply) return;
   await memory.saveMessages({ messages: [{ ...reply, id: messageId }] });
   await memory.deleteMessages(stored.filter((message) => message.id !== messageId).map((message) => message.id));
+}
+
+/** UI parts as memory stores them, split into LLM steps. */
+function storedSteps(turn: ChatTurn, parts: UIMessage['parts']): StoredPart[][] {
+  if (parts.length === 0) return [];
+  const [message] = new MessageList({ threadId: turn.threadId, resourceId: turn.userId }).add({ id: 'unfinished', role: 'assistant', parts }, 'response').get.all.db();
+  return splitSteps(message?.content.parts ?? []);
+}
+
+/**
+ * Stores a stopped reply exactly as it was streamed: the finished steps Mastra stored, then the
+ * steps the Stop cut short as the client was shown them. Whatever Mastra made of those (nothing,
+ * part of them, or an assistant message of their own) is replaced, so the stored reply, the
+ * history the next turn's model reads, and every client's copy are one and the same. Idempotent:
+ * the kept steps are the stored reply's first steps however often this runs.
+ */
+export async function storeStoppedReply(memory: Memory, turn: ChatTurn, messageId: string, unfinished: UnfinishedSteps): Promise<void> {
+  const stored = await messagesAfterUserMessage(memory, turn);
+  const reply = stored.find((message) => message.id === messageId) ?? stored.find((message) => message.role === 'assistant');
+  const kept = reply ? splitSteps(reply.content.parts).slice(0, unfinished.keptSteps) : [];
+  const steps = [...kept, ...storedSteps(turn, unfinished.parts)];
+  // Saved before anything is deleted: a crash in between leaves a stray, never a lost reply.
+  const doomed = stored.filter((message) => message.id !== messageId || steps.length === 0).map((message) => message.id);
+  if (steps.length > 0) {
+    const base: MastraDBMessage = reply ?? {
+      id: messageId,
+      role: 'assistant',
+      threadId: turn.threadId,
+      resourceId: turn.userId,
+      createdAt: new Date(),
+      content: { format: 2, parts: [] },
+    };
+    await memory.saveMessages({ messages: [{ ...base, id: messageId, content: { ...base.content, parts: joinSteps(steps) } }] });
+  }
+  if (doomed.length > 0) await memory.deleteMessages(doomed);
 }

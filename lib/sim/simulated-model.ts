@@ -52,13 +52,24 @@ function quoteTokens(prompt: LanguageModelV3Prompt, words: number | undefined): 
   return ['Earlier', ' I', ' said:', ` "${previous.join(' ')}".`, '\n\n'];
 }
 
-function promptWordCount(prompt: LanguageModelV3Prompt): number {
-  let words = 0;
+const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
+const jsonWordCount = (value: unknown) => (JSON.stringify(value) ?? '').split(/[\s{}[\]",:]+/).filter(Boolean).length;
+
+/** The simulated tokenizer: a token per word of text, and per key or value of tool call and result JSON. */
+function promptTokenCount(prompt: LanguageModelV3Prompt): number {
+  let tokens = 0;
   for (const message of prompt) {
-    const texts = typeof message.content === 'string' ? [message.content] : message.content.flatMap((part) => ('text' in part ? [part.text] : []));
-    for (const text of texts) words += text.split(/\s+/).filter(Boolean).length;
+    if (typeof message.content === 'string') {
+      tokens += wordCount(message.content);
+      continue;
+    }
+    for (const part of message.content) {
+      if (part.type === 'text' || part.type === 'reasoning') tokens += wordCount(part.text);
+      else if (part.type === 'tool-call') tokens += jsonWordCount(part.input);
+      else if (part.type === 'tool-result') tokens += jsonWordCount(part.output);
+    }
   }
-  return words;
+  return tokens;
 }
 
 function usage(inputTokens: number, outputTokens: number): LanguageModelV3Usage {
@@ -138,7 +149,7 @@ export function createSimulatedModel(options: SimulatedModelOptions): LanguageMo
     const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
     const failAt = failurePoint(directive, options.attempt, completedToolCalls(call.prompt));
     const finishReason = planned.some(({ part }) => part.type === 'tool-call') ? 'tool-calls' : 'stop';
-    const inputTokens = promptWordCount(call.prompt);
+    const inputTokens = promptTokenCount(call.prompt);
     const signal = call.abortSignal;
     const startedAt = performance.now();
     let next = 0;

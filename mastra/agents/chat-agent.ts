@@ -4,6 +4,7 @@ import type { MastraMemory } from '@mastra/core/memory';
 import { RequestContext } from '@mastra/core/request-context';
 import type { ModelConfig } from '../../lib/config';
 import { resolveModel } from '../model';
+import { type PromptSent, promptMeter, promptSentContextKey } from '../processors/prompt-meter';
 
 export const chatAgentId = 'chat';
 
@@ -12,11 +13,12 @@ export const attemptContextKey = 'step-attempt';
 /** Request-context key carrying the workflow run id to the tools, which record calls per run. */
 export const runIdContextKey = 'run-id';
 
-/** What the model resolver and the tools read about the turn they serve. */
-export function turnRequestContext(turn: { attempt: number; runId: string }): RequestContext<unknown> {
+/** What the model resolver, the tools and the prompt meter read about the turn they serve. */
+export function turnRequestContext(turn: { attempt: number; runId: string; promptSent?: PromptSent }): RequestContext<unknown> {
   return new RequestContext<unknown>([
     [attemptContextKey, turn.attempt],
     [runIdContextKey, turn.runId],
+    ...(turn.promptSent ? [[promptSentContextKey, turn.promptSent] as [string, unknown]] : []),
   ]);
 }
 
@@ -32,6 +34,7 @@ export function createChatAgent(options: { memory: MastraMemory; model: ModelCon
     instructions,
     memory: options.memory,
     tools: options.tools,
+    inputProcessors: [promptMeter],
     model: ({ requestContext }) => {
       const attempt = requestContext.get(attemptContextKey);
       const runId = requestContext.get(runIdContextKey);

@@ -83,6 +83,23 @@ describe('a stopped turn', () => {
   });
 });
 
+describe('a turn stopped mid-call', () => {
+  it('is charged the prompt the provider was sent, as the same prompt completed is', async () => {
+    // The same words (the directive's pace aside): the simulated model counts the same prompt.
+    const completed = await completedTurn('Bill the prompt [[sim words=30 tps=0]]');
+    const response = await postChat(fixture.server.url, users.alice.token, randomUUID(), 'Bill the prompt [[sim words=2000 tps=60]]');
+    const runId = runIdOf(response);
+    await readChunks(response, 10);
+    await stopRun(fixture.server.url, users.alice.token, runId);
+    await waitForRunEnd(fixture.server.url, users.alice.token, runId);
+    const entry = await ledger(runId);
+    expect(entry.charge.outcome).toBe('aborted');
+    expect(completed.ledger.charge.inputTokens).toBeGreaterThan(0);
+    expect(entry.charge.inputTokens).toBe(completed.ledger.charge.inputTokens);
+    expect(entry.attempts).toEqual([expect.objectContaining({ outcome: 'aborted', source: 'estimated', inputTokens: entry.charge.inputTokens })]);
+  });
+});
+
 describe('disconnects and duplicate posts', () => {
   it('charge every run exactly once', async () => {
     const runs: string[] = [];

@@ -47,6 +47,8 @@ export async function queryAppDatabase(server: { dataDir: string; databaseUrl?: 
   }
   const client = createClient({ url: `file:${path.join(server.dataDir, 'app.db')}` });
   try {
+    // The server writes the same file: wait for its write lock rather than fail.
+    await client.execute('PRAGMA busy_timeout = 10000');
     return (await client.execute({ sql, args })).rows as unknown as Row[];
   } finally {
     client.close();

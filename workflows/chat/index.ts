@@ -23,7 +23,7 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
     if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
     await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
-    await alignStoredReply(turn, reply.messageId);
+    await alignStoredReply(turn, reply.messageId, reply.unfinished);
     const billed = await recordUsage(turn, { kind: outcomeOf(reply.ending), attempt: reply.attempt, consumed: reply.consumed, carried: reply.carried });
     await endStream(reply.ending, billed);
     return billed;
