@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
+import { coldBurstHeader, coldBurstMet, coldBurstRows, type ColdBurstResult } from './cold-burst';
 import type { ConcurrencyResult } from './measures';
 import type { ChatSystem } from './systems';
 import { round, type Summary } from './stats';
@@ -20,6 +21,8 @@ export interface BenchResults {
   concurrency: Partial<Record<SystemName, ConcurrencyResult[]>>;
   /** Ours on the local world, time to first token with the rate limits off and on (alternating samples). */
   admissionTtftMs: { off: Summary; on: Summary } | null;
+  /** N turns at once on a fresh, a warm and a crash-restarted server, per world (absent from runs before it existed). */
+  coldBurst?: ColdBurstResult[];
 }
 
 const ratio = (value: number | undefined, base: number | undefined) => (value === undefined || base === undefined || !base || !Number.isFinite(value / base) ? '–' : `${round(value / base)}×`);
@@ -40,6 +43,7 @@ function targets(results: BenchResults): string[][] {
     ['Resume to first chunk < 50 ms p99 (local world, in progress)', `${resume?.inProgress?.p99 ?? '–'} ms`, verdict(resume?.inProgress ? resume.inProgress.p99 < 50 : undefined)],
     ['200 concurrent turns: p99 chunk gap < 250 ms, nothing lost', gapAt200 ? `${gapAt200.gapMs.p99} ms, ${gapAt200.lost} lost` : '–', verdict(gapAt200 ? gapAt200.gapMs.p99 < 250 && gapAt200.lost === 0 : undefined)],
     ['≤ 50 durable writes per 1,000 tokens', `${results.writesPer1kTokens['ours-local']?.writes ?? '–'}`, verdict(results.writesPer1kTokens['ours-local'] ? results.writesPer1kTokens['ours-local'].writes <= 50 : undefined)],
+    ['Cold burst (fresh and restarted) within 1.2× of warm, no event-loop stall over 200 ms', results.coldBurst?.length ? results.coldBurst.map((row) => `${row.world}: ${coldBurstMet(row) ? 'yes' : 'no'}`).join(', ') : '–', verdict(results.coldBurst?.length ? results.coldBurst.every(coldBurstMet) : undefined)],
     ['Resume latency ahead of resumable-stream (p99, in progress)', `${resume?.inProgress?.p99 ?? '–'} vs ${rs?.p99 ?? '–'} ms`, verdict(resume?.inProgress && rs ? resume.inProgress.p99 < rs.p99 : undefined)],
   ];
 }
@@ -122,6 +126,16 @@ still running and cannot replay a finished reply.
 ![p99 gap between chunks](../bench/results/concurrency.svg)
 
 ${table(['System', 'N', 'completed', 'first token ms (median / p99)', 'gap between deltas ms (median / p99)', 'p99 ratio to (a)', 'wall s', 'server CPU (of one core)', 'peak RSS MB'], concurrencyRows)}
+
+## Cold burst: N turns at once right after a start (ours)
+
+${results.coldBurst?.length ? table(coldBurstHeader, coldBurstRows(results.coldBurst)) : 'Not measured in this run.'}
+
+The burst arrives at a server that has just started (its first workflow replay and step happen
+inside it), again once that server is warm, and at one restarted after a SIGKILL with as many runs
+in flight, which it recovers meanwhile. 200 idle connections stay open beside each
+burst, from loopback addresses that only DNS could name, the way a busy instance holds its users'
+tabs. The stall is the server's own event-loop delay monitor (\`nodejs_eventloop_lag_max_seconds\`).
 
 ## What the rate limits cost a turn (ours, local world)
 

@@ -3,15 +3,18 @@
  * Starts the production server(s), drives every system with the same workload, and writes
  * bench/results/*.json, one SVG chart per measure and docs/performance.md.
  *
- * BENCH_CONCURRENCY (default "50,100,200,400") and BENCH_SAMPLES (default 20) size the run.
+ * BENCH_CONCURRENCY (default "50,100,200,400") and BENCH_SAMPLES (default 20) size the run;
+ * BENCH_COLD_BURST (default 100) is the cold burst's N. BENCH_ONLY=cold-burst runs just the cold
+ * burst, prints its table and writes bench/results/cold-burst.json (the report is left alone).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
 import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
+import { benchServerStarter, coldBurst, coldBurstHeader, type ColdBurstResult, coldBurstRows } from './cold-burst';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
 import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
@@ -20,6 +23,7 @@ import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } f
 const root = path.resolve(import.meta.dirname, '..');
 const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400').split(',').map(Number).filter((n) => n > 0);
 const samples = Number(process.env.BENCH_SAMPLES ?? 20);
+const coldBurstTurns = Number(process.env.BENCH_COLD_BURST ?? 100);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const serverEnv = { BENCH_BASELINES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '40', REDIS_URL: redisUrl };
 
@@ -34,6 +38,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const server of servers) server.process.kill('SIGKILL');
     process.exit(130);
   });
+}
+
+/** The cold burst on the local world, then on the Postgres world when PostgreSQL answers. */
+async function coldBursts(): Promise<ColdBurstResult[]> {
+  const results: ColdBurstResult[] = [];
+  const worlds: Array<{ world: 'local' | 'postgres'; databaseUrl: string }> = [{ world: 'local', databaseUrl: '' }];
+  if (await postgresAvailable()) worlds.push({ world: 'postgres', databaseUrl: await createTestDatabase() });
+  for (const { world, databaseUrl } of worlds) {
+    log(`ours (${world} world): cold burst of ${coldBurstTurns} turns`);
+    const { result, dataDir } = await coldBurst(benchServerStarter(serverEnv, databaseUrl), world, coldBurstTurns, log);
+    await removeDataDir(dataDir);
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
+    results.push(result);
+  }
+  return results;
 }
 
 async function main() {
@@ -110,6 +129,11 @@ async function main() {
         if (result.lost > 0) break;
       }
     }
+    for (const server of servers.splice(0)) {
+      await server.stop();
+      await removeDataDir(server.dataDir);
+    }
+    results.coldBurst = await coldBursts();
     results.finishedAt = new Date().toISOString();
     await writeReport(results, root);
     log('wrote bench/results/latest.json, bench/results/*.svg and docs/performance.md');
@@ -123,7 +147,11 @@ async function main() {
 }
 
 // `--report-only` rewrites the charts and docs/performance.md from bench/results/latest.json.
-if (process.argv.includes('--report-only')) {
+if (process.env.BENCH_ONLY === 'cold-burst') {
+  const results = await coldBursts();
+  await writeFile(path.join(root, 'bench/results/cold-burst.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n| ${coldBurstHeader.join(' | ')} |\n${coldBurstRows(results).map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
+} else if (process.argv.includes('--report-only')) {
   await writeReport(JSON.parse(await readFile(path.join(root, 'bench/results/latest.json'), 'utf8')) as BenchResults, root);
 } else {
   await main();

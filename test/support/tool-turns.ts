@@ -3,7 +3,7 @@ import { getToolName, isToolUIPart, type UIMessage } from 'ai';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { getJson, getThread } from './chat-client';
-import pg from 'pg';
+import { withClient } from './postgres';
 
 /** The tool-heavy turn the tool suites drive: three tools, text before each, then the answer. */
 export function toolTurnPrompt(options: { words?: number; tps?: number; extra?: string } = {}): string {
@@ -36,14 +36,8 @@ type Row = Record<string, unknown>;
 /** Runs a query on the server's app database: its SQLite file or its PostgreSQL database. */
 export async function queryAppDatabase(server: { dataDir: string; databaseUrl?: string }, sql: string, args: string[]): Promise<Row[]> {
   if (server.databaseUrl) {
-    const client = new pg.Client({ connectionString: server.databaseUrl });
-    await client.connect();
-    try {
-      // Every query here takes one argument: SQLite's `?` is PostgreSQL's `$1`.
-      return (await client.query(sql.replace('?', '$1'), args)).rows;
-    } finally {
-      await client.end();
-    }
+    // Every query here takes one argument: SQLite's `?` is PostgreSQL's `$1`.
+    return withClient(server.databaseUrl, async (client) => (await client.query(sql.replace('?', '$1'), args)).rows);
   }
   const client = createClient({ url: `file:${path.join(server.dataDir, 'app.db')}` });
   try {
