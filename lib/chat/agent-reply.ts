@@ -46,6 +46,12 @@ function isRetryable(error: unknown): boolean {
   return true;
 }
 
+type ToolOutputChunk = Extract<UIMessageChunk, { type: 'tool-output-available' | 'tool-output-error' | 'tool-output-denied' }>;
+
+function isToolOutput(chunk: UIMessageChunk): chunk is ToolOutputChunk {
+  return chunk.type === 'tool-output-available' || chunk.type === 'tool-output-error' || chunk.type === 'tool-output-denied';
+}
+
 /**
  * Runs the agent for one turn and hands every UI chunk to `write`, except `finish`: the stream's
  * one terminal chunk is written by the closing step, so a step that is retried after writing it
@@ -114,6 +120,7 @@ export async function pipeAgentReply(options: {
   });
   let finishReason: FinishReason | undefined;
   let abortSeen = false;
+  const answeredToolCalls = new Set<string>();
   try {
     // After a Stop the agent still delivers what it produced before noticing, then `abort`;
     // those chunks are forwarded, and the stopped reply is stored from what was forwarded. The
@@ -127,6 +134,12 @@ export async function pipeAgentReply(options: {
       if (chunk.type === 'error') {
         const consumed = meter.interrupted(reportedUsage(providerError));
         throw new ModelCallError(chunk.errorText, isRetryable(providerError), consumed, { cause: providerError });
+      }
+      // A Stop that lands just after a tool step finished makes Mastra emit that step's tool
+      // result once more; a second output for one call is not a valid UI stream.
+      if (isToolOutput(chunk)) {
+        if (answeredToolCalls.has(chunk.toolCallId)) continue;
+        answeredToolCalls.add(chunk.toolCallId);
       }
       meter.observe(chunk);
       if (chunk.type === 'finish') {
