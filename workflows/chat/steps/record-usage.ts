@@ -6,6 +6,7 @@ import { costMicros, priceOf } from '@/lib/billing/prices';
 import { addUsage, noUsage, type TokenUsage } from '@/lib/billing/usage';
 import type { MeteredUsage } from '@/lib/billing/usage-meter';
 import type { ChatTurn } from '@/lib/chat/turn';
+import { markProgress } from '@/lib/recovery/progress';
 
 export type BilledOutcome =
   | {
@@ -36,6 +37,7 @@ export async function recordUsage(turn: ChatTurn, outcome: BilledOutcome): Promi
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { db, config } = await getAppContext();
+  await markProgress(db, runId);
   const modelId = billingModelId(config.model);
   const usage = outcome.kind === 'failed' ? noUsage : addUsage(outcome.carried, outcome.consumed.usage);
   if (outcome.kind !== 'failed') {
