@@ -43,6 +43,12 @@ function prompt(kind: Kind, random: () => number): string {
 }
 
 const instances: TestServer[] = [];
+const linesAbout = (runId: string) =>
+  allServers
+    .flatMap((server) => server.output().split('\n'))
+    .filter((line) => line.includes(runId))
+    .slice(-40)
+    .join('\n');
 const allServers: TestServer[] = [];
 let databaseUrl: string | undefined;
 
@@ -93,6 +99,7 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
     );
 
     const crashes: number[] = [];
+    const restarts: number[] = [];
     const chaosEnds = Date.now() + chaosMs;
     while (Date.now() < chaosEnds) {
       await sleep(2_000 + random() * 3_000);
@@ -102,6 +109,7 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
       crashes.push(Date.now());
       await server.crash();
       instances[victim] = await start({ dataDir: server.dataDir, port: server.port });
+      restarts.push(Date.now() - crashes.at(-1)!);
       allServers.push(instances[victim]!);
       down.delete(victim);
     }
@@ -109,7 +117,7 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
     const all = turns.flat();
     const drained = Promise.all(all.map((turn) => turn.reader!.done));
     await Promise.race([drained, sleep(90_000).then(() => Promise.reject(new Error(`streams still open: ${all.filter((turn) => !turn.reader!.finished).map((turn) => turn.runId).join(', ')}`)))]);
-    console.log(`chaos: ${all.length} runs, ${crashes.length} SIGKILLs, ${stopped.size} Stops`);
+    console.log(`chaos: ${all.length} runs, ${crashes.length} SIGKILLs, ${stopped.size} Stops; crash to healthy restart: p50 ${percentile(restarts, 0.5)} ms, max ${Math.max(...restarts)} ms`);
 
     // From each crash to the next chunk of every run that was streaming when it struck.
     const delays = crashes.flatMap((crash) =>
@@ -126,6 +134,7 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
     const url = () => urls()[0]!;
     for (const turn of all) {
       const { body: run } = await untilAnswered(urls, random, (base) => getJson(base, session.token, `/api/chat/${turn.runId}`));
+      if (run.status !== 'completed') console.log(`run ${turn.runId} ended ${run.status}; its server lines:\n${linesAbout(turn.runId!)}`);
       expect({ runId: turn.runId, status: run.status }).toEqual({ runId: turn.runId, status: 'completed' });
       const chunks = turn.reader!.chunks;
       expect(chunks.filter((chunk) => chunk.type === 'finish')).toHaveLength(1);

@@ -10,6 +10,7 @@ import { markProgress } from '@/lib/recovery/progress';
 import type { Logger } from '@/lib/observability/log';
 import { getMetrics } from '@/lib/observability/metrics';
 import { stepLogger } from '@/lib/observability/step-log';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /**
  * Ends the run's stream on every path: the terminal chunks, then `close()`, without which
@@ -58,3 +59,5 @@ async function reportStreamViolations(runId: string, log: Logger): Promise<void>
     log.error({ err: error }, 'could not validate the run stream');
   }
 }
+
+endStream.maxRetries = stepRetries;

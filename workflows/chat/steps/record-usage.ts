@@ -7,6 +7,7 @@ import { addUsage, noUsage, type TokenUsage } from '@/lib/billing/usage';
 import type { MeteredUsage } from '@/lib/billing/usage-meter';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { markProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 export type BilledOutcome =
   | {
@@ -47,3 +48,5 @@ export async function recordUsage(turn: ChatTurn, outcome: BilledOutcome): Promi
   await recordCharge(db, { runId, userId: turn.userId, threadId: turn.threadId, modelId, usage, outcome: outcome.kind });
   return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)) };
 }
+
+recordUsage.maxRetries = stepRetries;

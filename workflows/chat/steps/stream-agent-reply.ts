@@ -21,6 +21,7 @@ import { keepProgress } from '@/lib/recovery/progress';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
@@ -145,6 +146,5 @@ async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promis
   }
 }
 
-// Crash re-runs and duplicate deliveries count as attempts too; the model's own retry budget
-// is enforced above.
-streamAgentReply.maxRetries = 20;
+// The model's own retry budget is enforced above, from the ledger.
+streamAgentReply.maxRetries = stepRetries;

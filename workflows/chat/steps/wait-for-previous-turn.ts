@@ -3,6 +3,7 @@ import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { isRunActive } from '@/lib/chat/world-run';
 import { withProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 const pollMs = 200;
 
@@ -18,3 +19,5 @@ export async function waitForPreviousTurn(runId: string): Promise<void> {
     while (await isRunActive(runId)) await sleep(pollMs);
   });
 }
+
+waitForPreviousTurn.maxRetries = stepRetries;
