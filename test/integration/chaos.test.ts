@@ -98,21 +98,33 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
       }),
     );
 
+    // Every 2-5 s a live instance is killed and restarted in the background; with two
+    // instances the other may be killed while the first is still booting.
     const crashes: number[] = [];
     const restarts: number[] = [];
+    const restarting: Promise<void>[] = [];
     const chaosEnds = Date.now() + chaosMs;
     while (Date.now() < chaosEnds) {
       await sleep(2_000 + random() * 3_000);
-      const victim = Math.floor(random() * instances.length);
+      while (urls().length === 0) await sleep(50);
+      const live = instances.map((_, index) => index).filter((index) => !down.has(index));
+      const victim = live[Math.floor(random() * live.length)]!;
       const server = instances[victim]!;
       down.add(victim);
-      crashes.push(Date.now());
+      const crashedAt = Date.now();
+      crashes.push(crashedAt);
+      const slot = restarts.push(Number.NaN) - 1;
       await server.crash();
-      instances[victim] = await start({ dataDir: server.dataDir, port: server.port });
-      restarts.push(Date.now() - crashes.at(-1)!);
-      allServers.push(instances[victim]!);
-      down.delete(victim);
+      restarting.push(
+        start({ dataDir: server.dataDir, port: server.port }).then((restarted) => {
+          restarts[slot] = Date.now() - crashedAt;
+          instances[victim] = restarted;
+          allServers.push(restarted);
+          down.delete(victim);
+        }),
+      );
     }
+    await Promise.all(restarting);
     await sending;
     const all = turns.flat();
     const drained = Promise.all(all.map((turn) => turn.reader!.done));
