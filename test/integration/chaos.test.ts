@@ -15,7 +15,7 @@ import { queryAppDatabase } from '../support/tool-turns';
  * note is written once. Embedded: the one instance is killed and restarted. PostgreSQL: one of
  * two instances is killed while the other keeps serving, then restarted.
  */
-const chaosMs = 45_000;
+const chaosMs = 40_000;
 const threadCount = testsUsePostgres ? 10 : 8;
 const turnsPerThread = 3;
 
