@@ -1,4 +1,5 @@
 import { getQueueTopicPrefix, resolveQueueNamespace } from '@workflow/world';
+import { WorkflowRunNotFoundError } from 'workflow/errors';
 import { getWorld } from 'workflow/runtime';
 import { getAppContext } from '../app-context';
 import { activeStatuses } from '../chat/world-run';
@@ -66,7 +67,9 @@ async function recover(db: AppDatabase, config: AppConfig, run: StalledRun): Pro
   try {
     world = await getWorld().runs.get(run.runId, { resolveData: 'none' });
   } catch (error) {
-    log.warn({ err: error }, 'stalled run unknown to the world');
+    // Only a run the world does not have is given up here; any other failure is retried next sweep.
+    if (!WorkflowRunNotFoundError.is(error)) throw error;
+    log.warn('stalled run unknown to the world');
   }
   if (world && activeStatuses.has(world.status) && run.stalls < maxStalls) {
     log.warn({ stalls: run.stalls + 1, stalledMs: Date.now() - run.progressAt }, 'resuming stalled run');
