@@ -16,4 +16,7 @@ export async function register(): Promise<void> {
   startTracing(getConfig().observability);
   const { getWorld } = await import('workflow/runtime');
   await getWorld().start?.();
+  // Runs the boot's re-enqueue missed or that stall later (another instance died) are resumed.
+  const { startWatchdog } = await import('./lib/recovery/watchdog');
+  startWatchdog();
 }

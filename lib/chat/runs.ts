@@ -1,4 +1,5 @@
 import type { AppDatabase } from '../db/database';
+import type { Selectable } from 'kysely';
 import type { ChatRunTable } from '../db/schema';
 
 export type ChatRun = {
@@ -11,7 +12,7 @@ export type ChatRun = {
   waitsForRunId: string | null;
 };
 
-function fromRow(row: ChatRunTable): ChatRun {
+function fromRow(row: Selectable<ChatRunTable>): ChatRun {
   return {
     runId: row.run_id,
     threadId: row.thread_id,
@@ -30,6 +31,8 @@ export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelReque
       cancel_requested_at: null,
       waits_for_run_id: run.waitsForRunId,
       reply_outcome: null,
+      progress_at: Date.now(),
+      stalls: 0,
     })
     .onConflict((conflict) => conflict.column('run_id').doNothing())
     .execute();

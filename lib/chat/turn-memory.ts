@@ -78,14 +78,20 @@ export async function keepCompletedSteps(memory: Memory, stored: StoredReply, ke
  * stored one are the same object. Mastra stores the reply under an id of its own (a new one per
  * attempt, and another one for a stopped reply); it has finished saving by the time the agent
  * stream ends, so renaming afterwards cannot race with it.
+ *
+ * The rename is a copy under the new id, then a delete of the rest. A crash between the two
+ * left both copies, and the re-run found the new id and stopped there: the answer was stored
+ * twice. So the delete always runs, also when the copy is already there.
  */
 export async function alignStoredReply(memory: Memory, turn: ChatTurn, messageId: string): Promise<void> {
   const stored = await messagesAfterUserMessage(memory, turn);
-  if (stored.some((message) => message.id === messageId)) return;
-  const reply = stored.findLast((message) => message.role === 'assistant');
-  if (!reply) return;
-  await memory.saveMessages({ messages: [{ ...reply, id: messageId }] });
-  await memory.deleteMessages(stored.filter((message) => message.id !== messageId).map((message) => message.id));
+  if (!stored.some((message) => message.id === messageId)) {
+    const reply = stored.findLast((message) => message.role === 'assistant');
+    if (!reply) return;
+    await memory.saveMessages({ messages: [{ ...reply, id: messageId }] });
+  }
+  const others = stored.filter((message) => message.id !== messageId).map((message) => message.id);
+  if (others.length > 0) await memory.deleteMessages(others);
 }
 
 /** UI parts as memory stores them, split into LLM steps. */

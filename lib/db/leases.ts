@@ -33,6 +33,15 @@ export async function breakLeaseNotHeldBy(db: AppDatabase, key: string, livePref
   await db.deleteFrom('leases').where('key', '=', key).where('holder', 'not like', `${livePrefix}%`).execute();
 }
 
+/**
+ * Drops a lease whose holder has not renewed it for `silentMs` (renewals push `expires_at` to
+ * `ttlMs` ahead), without waiting for it to expire: for a caller that has other evidence the
+ * holder is gone.
+ */
+export async function breakSilentLease(db: AppDatabase, key: string, ttlMs: number, silentMs: number): Promise<void> {
+  await db.deleteFrom('leases').where('key', '=', key).where('expires_at', '<', Date.now() + ttlMs - silentMs).execute();
+}
+
 export async function releaseLease(db: AppDatabase, key: string, holder: string): Promise<void> {
   await db.deleteFrom('leases').where('key', '=', key).where('holder', '=', holder).execute();
 }

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /** Kysely table types: the one description of the app's own tables (Mastra keeps its own). */
 export interface ChatRunTable {
   run_id: string;
@@ -14,6 +16,10 @@ export interface ChatRunTable {
   reply_outcome: string | null;
   /** How many chunks the run's stream holds, recorded once when the stream is closed. */
   stream_chunks: number | null;
+  /** Epoch ms of the run's last sign of life (a step working on it); the watchdog reads it. */
+  progress_at: number | null;
+  /** Times the watchdog resumed the run since it last made progress; past a bound it is ended. */
+  stalls: ColumnType<number, number | undefined, number>;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */

@@ -1,7 +1,10 @@
+import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { alignStoredReply as align, storeStoppedReply } from '@/lib/chat/turn-memory';
 import type { UnfinishedSteps } from '@/lib/chat/unfinished-steps';
+import { withProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /**
  * Gives the stored reply the message id the stream announced (see alignStoredReply); a stopped
@@ -9,7 +12,10 @@ import type { UnfinishedSteps } from '@/lib/chat/unfinished-steps';
  */
 export async function alignStoredReply(turn: ChatTurn, messageId: string, unfinished: UnfinishedSteps | undefined): Promise<void> {
   'use step';
-  const { memory } = await getAppContext();
-  if (unfinished) await storeStoppedReply(memory, turn, messageId, unfinished);
-  else await align(memory, turn, messageId);
+  const { memory, db } = await getAppContext();
+  await withProgress(db, getWorkflowMetadata().workflowRunId, () =>
+    unfinished ? storeStoppedReply(memory, turn, messageId, unfinished) : align(memory, turn, messageId),
+  );
 }
+
+alignStoredReply.maxRetries = stepRetries;

@@ -6,9 +6,11 @@ import { readClosedStream, streamTail } from '@/lib/chat/stream-contents';
 import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
+import { markProgress } from '@/lib/recovery/progress';
 import type { Logger } from '@/lib/observability/log';
 import { getMetrics } from '@/lib/observability/metrics';
 import { stepLogger } from '@/lib/observability/step-log';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /**
  * Ends the run's stream on every path: the terminal chunks, then `close()`, without which
@@ -19,6 +21,7 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
   'use step';
   const { workflowRunId } = getWorkflowMetadata();
   const { config, db } = await getAppContext();
+  await markProgress(db, workflowRunId);
   // The step's arguments stay as they were (runs in flight keep working across a deploy): the
   // run's thread and user for the log come from its record.
   const run = await findRun(db, workflowRunId);
@@ -56,3 +59,5 @@ async function reportStreamViolations(runId: string, log: Logger): Promise<void>
     log.error({ err: error }, 'could not validate the run stream');
   }
 }
+
+endStream.maxRetries = stepRetries;

@@ -6,6 +6,8 @@ import { costMicros, priceOf } from '@/lib/billing/prices';
 import { addUsage, noUsage, type TokenUsage } from '@/lib/billing/usage';
 import type { MeteredUsage } from '@/lib/billing/usage-meter';
 import type { ChatTurn } from '@/lib/chat/turn';
+import { markProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 export type BilledOutcome =
   | {
@@ -36,6 +38,7 @@ export async function recordUsage(turn: ChatTurn, outcome: BilledOutcome): Promi
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { db, config } = await getAppContext();
+  await markProgress(db, runId);
   const modelId = billingModelId(config.model);
   const usage = outcome.kind === 'failed' ? noUsage : addUsage(outcome.carried, outcome.consumed.usage);
   if (outcome.kind !== 'failed') {
@@ -45,3 +48,5 @@ export async function recordUsage(turn: ChatTurn, outcome: BilledOutcome): Promi
   await recordCharge(db, { runId, userId: turn.userId, threadId: turn.threadId, modelId, usage, outcome: outcome.kind });
   return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)) };
 }
+
+recordUsage.maxRetries = stepRetries;

@@ -13,16 +13,18 @@ import { prepareContinuation } from '@/lib/chat/continuation';
 import { DeltaCoalescer } from '@/lib/chat/delta-coalescer';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { replayStepChunks } from '@/lib/chat/replay-steps';
+import { replyLeaseKey, replyLeaseMs } from '@/lib/chat/reply-lease';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
+import { keepProgress } from '@/lib/recovery/progress';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
-const leaseMs = 10_000;
 /**
  * Identifies this process in lease holders. On the embedded default one server process runs
  * every step, so a reply lease held under another process id belongs to a process that died and
@@ -57,14 +59,25 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId: runId } = getWorkflowMetadata();
+  const { db } = await getAppContext();
+  // Also while waiting for the lease: the execution holding it beats too, either is a live process.
+  const stopProgress = keepProgress(db, runId);
+  try {
+    return await replyOnce(turn, runId, attempt);
+  } finally {
+    stopProgress();
+  }
+}
+
+async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promise<RecordedReply> {
   const { mastra, db, memory, config } = await getAppContext();
-  const leaseKey = `reply:${runId}`;
+  const leaseKey = replyLeaseKey(runId);
   const holder = `${processId}:${randomUUID()}`;
   if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId}:`);
-  if (!(await acquireLease(db, leaseKey, holder, leaseMs, leaseWaitMs))) {
-    throw new RetryableError('Another execution of this reply is still running', { retryAfter: leaseMs });
+  if (!(await acquireLease(db, leaseKey, holder, replyLeaseMs, leaseWaitMs))) {
+    throw new RetryableError('Another execution of this reply is still running', { retryAfter: replyLeaseMs });
   }
-  const stopRenewing = keepLease(db, leaseKey, holder, leaseMs);
+  const stopRenewing = keepLease(db, leaseKey, holder, replyLeaseMs);
   const recorded = await recordedReply<RecordedReply>(db, runId);
   if (recorded) {
     stopRenewing();
@@ -133,6 +146,5 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   }
 }
 
-// Crash re-runs and duplicate deliveries count as attempts too; the model's own retry budget
-// is enforced above.
-streamAgentReply.maxRetries = 20;
+// The model's own retry budget is enforced above, from the ledger.
+streamAgentReply.maxRetries = stepRetries;

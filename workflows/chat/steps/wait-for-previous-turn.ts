@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getWorkflowMetadata } from 'workflow';
+import { getAppContext } from '@/lib/app-context';
 import { isRunActive } from '@/lib/chat/world-run';
+import { withProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 const pollMs = 200;
 
@@ -10,5 +14,10 @@ const pollMs = 200;
  */
 export async function waitForPreviousTurn(runId: string): Promise<void> {
   'use step';
-  while (await isRunActive(runId)) await sleep(pollMs);
+  const { db } = await getAppContext();
+  await withProgress(db, getWorkflowMetadata().workflowRunId, async () => {
+    while (await isRunActive(runId)) await sleep(pollMs);
+  });
 }
+
+waitForPreviousTurn.maxRetries = stepRetries;
