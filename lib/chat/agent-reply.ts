@@ -88,7 +88,7 @@ export async function pipeAgentReply(options: {
   const aborted = async (): Promise<ReplyOutcome> => ({
     ending: { kind: 'aborted', reason: 'Stopped by the user' },
     messageId,
-    consumed: meter.interrupted(),
+    consumed: meter.stopped(),
     unfinished: await unfinished.unfinished(),
   });
   let providerError: unknown;
@@ -132,7 +132,7 @@ export async function pipeAgentReply(options: {
         continue;
       }
       if (chunk.type === 'error') {
-        const consumed = meter.interrupted(reportedUsage(providerError));
+        const consumed = meter.failed(reportedUsage(providerError));
         throw new ModelCallError(chunk.errorText, isRetryable(providerError), consumed, { cause: providerError });
       }
       // A Stop that lands just after a tool step finished makes Mastra emit that step's tool

@@ -88,7 +88,7 @@ describe('metrics and logs on the simulated model', () => {
     expect(ofRun(retried).map((record) => [record.msg, record.attempt])).toEqual(
       expect.arrayContaining([['reply attempt failed', 1], ['reply step retry', 2], ['reply finished', 2]]),
     );
-    expect(ofRun(stopped).find((record) => record.msg === 'run ended')).toMatchObject({ status: 'aborted', step: 'endStream', attempt: 1 });
+    expect(ofRun(stopped).find((record) => record.msg === 'run ended')).toMatchObject({ status: 'aborted', step: 'finishTurn', attempt: 1 });
     expect(server.output()).not.toContain(session.token);
   });
 });

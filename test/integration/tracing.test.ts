@@ -39,7 +39,7 @@ describe('tracing over OTLP', () => {
       const model = modelCall(spans);
       if (!model) return false;
       const trace = spans.filter((span) => span.traceId === model.traceId);
-      return named(trace, /^STEP .*endStream$/).length > 0 && named(trace, /^POST \/api\/chat$/).length > 0;
+      return named(trace, /^STEP .*finishTurn$/).length > 0 && named(trace, /^POST \/api\/chat$/).length > 0;
     });
     const model = modelCall(receiver.spans)!;
     const trace = receiver.spans.filter((span) => span.traceId === model.traceId);
@@ -54,7 +54,7 @@ describe('tracing over OTLP', () => {
     expect(root.map((span) => span.name)).toEqual(['POST /api/chat']);
     const workflow = 'workflow//./workflows/chat/index//chatTurnWorkflow';
     expect(names).toEqual(expect.arrayContaining([`workflow.start ${workflow}`, `WORKFLOW ${workflow}`, 'queue.publish', 'step.execute']));
-    for (const step of ['save-user-message//saveUserMessage', 'stream-agent-reply//streamAgentReply', 'align-stored-reply//alignStoredReply', 'record-usage//recordUsage', 'end-stream//endStream']) {
+    for (const step of ['stream-agent-reply//streamAgentReply', 'finish-turn//finishTurn']) {
       expect(names).toContain(`STEP step//./workflows/chat/steps/${step}`);
     }
     // The model call sits in the reply step, which the workflow started from inside the route.

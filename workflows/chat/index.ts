@@ -1,8 +1,6 @@
-import { type ChatTurn, outcomeOf } from '@/lib/chat/turn';
-import { alignStoredReply } from './steps/align-stored-reply';
-import { endStream } from './steps/end-stream';
-import { recordUsage } from './steps/record-usage';
-import { saveUserMessage } from './steps/save-user-message';
+import type { ChatTurn } from '@/lib/chat/turn';
+import { failTurn } from './steps/fail-turn';
+import { finishTurn } from './steps/finish-turn';
 import { streamAgentReply } from './steps/stream-agent-reply';
 import { waitForPreviousTurn } from './steps/wait-for-previous-turn';
 
@@ -14,22 +12,19 @@ function describe(error: unknown): string {
 
 /**
  * One assistant turn. Orchestration only: wait for the thread's previous turn if there is one,
- * store the user message, stream the reply, align memory with the stream, charge the run once,
- * and always end the stream, whether the reply finished, was stopped or failed for good.
+ * stream the reply (its step stores the user message first), then close the turn: memory
+ * aligned with the stream, the run charged once, the stream ended, whether the reply finished,
+ * was stopped or failed for good. Every step is a queue hop, a workflow replay and three
+ * events, so a turn has as few as its guarantees allow: two, three when it waits.
  */
 export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
   try {
     if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
-    await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
-    await alignStoredReply(turn, reply.messageId, reply.unfinished);
-    const billed = await recordUsage(turn, { kind: outcomeOf(reply.ending), attempt: reply.attempt, consumed: reply.consumed, carried: reply.carried });
-    await endStream(reply.ending, billed);
-    return billed;
+    return await finishTurn(turn, reply);
   } catch (error) {
-    await recordUsage(turn, { kind: 'failed' });
-    await endStream({ kind: 'failed', errorText: describe(error) });
+    await failTurn(turn, describe(error));
     throw error;
   }
 }

@@ -15,6 +15,7 @@ import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { replyLeaseKey, replyLeaseMs } from '@/lib/chat/reply-lease';
 import { recordedReply, recordReply } from '@/lib/chat/runs';
+import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
 import { keepProgress } from '@/lib/recovery/progress';
@@ -39,7 +40,7 @@ const leaseWaitMs = 10 * 60_000;
 export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsage };
 
 /**
- * Streams the agent's reply into the run's durable stream.
+ * Stores the user message, then streams the agent's reply into the run's durable stream.
  *
  * - One execution at a time, and once: after a crash the world re-enqueues the step while the
  *   queue may also redeliver it, and two executions would interleave their chunks. A lease in
@@ -84,6 +85,9 @@ async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promis
     await releaseLease(db, leaseKey, holder);
     return recorded;
   }
+  // Stored when the turn begins (after any turn it queued behind), so the thread keeps the order
+  // messages were answered in; an upsert by id, so re-runs never duplicate it.
+  await saveUserMessage(memory, turn.threadId, turn.userId, turn.message);
   const modelId = billingModelId(config.model);
   const stop = new AbortController();
   const stopWatching = watchForCancel(db, runId, stop);

@@ -1,33 +1,24 @@
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
-import { findRun, recordStreamLength } from '@/lib/chat/runs';
+import { recordStreamLength } from '@/lib/chat/runs';
 import { readClosedStream, streamTail } from '@/lib/chat/stream-contents';
+import { terminalChunks } from '@/lib/chat/terminal-chunks';
 import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
-import { terminalChunks } from '@/lib/chat/terminal-chunks';
-import { markProgress } from '@/lib/recovery/progress';
 import type { Logger } from '@/lib/observability/log';
 import { getMetrics } from '@/lib/observability/metrics';
-import { stepLogger } from '@/lib/observability/step-log';
-import { stepRetries } from '@/lib/recovery/step-retries';
 
 /**
- * Ends the run's stream on every path: the terminal chunks, then `close()`, without which
- * readers would wait forever (the stream outlives the run). Idempotent: a re-run after a crash
- * finds `finish` already at the tail and only closes.
+ * Ends the run's stream, from inside the step that closes the turn: the terminal chunks, then
+ * `close()`, without which readers would wait forever (the stream outlives the run).
+ * Idempotent: a re-run after a crash finds `finish` already at the tail and only closes.
  */
-export async function endStream(ending: StreamEnding, messageMetadata?: unknown): Promise<void> {
-  'use step';
-  const { workflowRunId } = getWorkflowMetadata();
+export async function endRunStream(ending: StreamEnding, messageMetadata: unknown, log: Logger): Promise<void> {
+  const { workflowRunId: runId } = getWorkflowMetadata();
   const { config, db } = await getAppContext();
-  await markProgress(db, workflowRunId);
-  // The step's arguments stay as they were (runs in flight keep working across a deploy): the
-  // run's thread and user for the log come from its record.
-  const run = await findRun(db, workflowRunId);
-  const log = stepLogger({ threadId: run?.threadId, userId: run?.userId });
   const writable = getWritable<UIMessageChunk>();
-  const tail = await streamTail(workflowRunId);
+  const tail = await streamTail(runId);
   let length = tail.length;
   if (tail.last?.type !== 'finish') {
     const chunks = terminalChunks(ending, messageMetadata);
@@ -45,9 +36,9 @@ export async function endStream(ending: StreamEnding, messageMetadata?: unknown)
   }
   await writable.close();
   // Counted here, not asked of the world: this step's last writes may be in flight until it returns.
-  await recordStreamLength(db, workflowRunId, length);
+  await recordStreamLength(db, runId, length);
   // Off the run's critical path: the run ends now, the check reads the closed stream after.
-  if (config.debugValidateStreams) void reportStreamViolations(workflowRunId, log);
+  if (config.debugValidateStreams) void reportStreamViolations(runId, log);
 }
 
 /** The debug check (DEBUG_VALIDATE_STREAMS): validates the whole stream once it is closed. */
@@ -59,5 +50,3 @@ async function reportStreamViolations(runId: string, log: Logger): Promise<void>
     log.error({ err: error }, 'could not validate the run stream');
   }
 }
-
-endStream.maxRetries = stepRetries;
