@@ -4,6 +4,7 @@ import { getRun } from 'workflow/api';
 import { recordCharge } from '../billing/ledger';
 import { billingModelId } from '../billing/model-id';
 import { noUsage } from '../billing/usage';
+import { withRunCloseLease } from '../chat/close-lease';
 import { findRun, recordStreamLength } from '../chat/runs';
 import { streamTail } from '../chat/stream-contents';
 import { terminalChunks } from '../chat/terminal-chunks';
@@ -44,13 +45,15 @@ export async function endAbandonedRun(db: AppDatabase, config: AppConfig, runId:
   const run = await findRun(db, runId);
   if (!run) return;
   const log = getLogger().child({ runId, threadId: run.threadId, userId: run.userId });
-  if (activeStatuses.has((await worldRunFacts(runId)).status)) await getRun(runId).cancel();
-  const tail = await streamTail(runId);
-  // A `finish` already at the tail was written by the closing step, which died before closing.
-  const chunks = tail.last?.type === 'finish' ? [] : terminalChunks({ kind: 'failed', errorText: reason });
-  await writeAndClose(runId, chunks);
-  if (chunks.length > 0) getMetrics().runs.inc({ status: 'failed' });
-  await recordCharge(db, { runId, userId: run.userId, threadId: run.threadId, modelId: billingModelId(config.model), usage: noUsage, outcome: 'failed' });
-  await recordStreamLength(db, runId, tail.length + chunks.length);
+  await withRunCloseLease({ db, config }, runId, async () => {
+    if (activeStatuses.has((await worldRunFacts(runId)).status)) await getRun(runId).cancel();
+    const tail = await streamTail(runId);
+    // A `finish` already at the tail was written by the closing step, which died before closing.
+    const chunks = tail.last?.type === 'finish' ? [] : terminalChunks({ kind: 'failed', errorText: reason });
+    await writeAndClose(runId, chunks);
+    if (chunks.length > 0) getMetrics().runs.inc({ status: 'failed' });
+    await recordCharge(db, { runId, userId: run.userId, threadId: run.threadId, modelId: billingModelId(config.model), usage: noUsage, outcome: 'failed' });
+    await recordStreamLength(db, runId, tail.length + chunks.length);
+  });
   log.error({ reason }, 'run abandoned');
 }

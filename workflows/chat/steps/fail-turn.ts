@@ -1,6 +1,7 @@
 import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { chargeRun } from '@/lib/billing/charge-run';
+import { withRunCloseLease } from '@/lib/chat/close-lease';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { stepLogger } from '@/lib/observability/step-log';
 import { withProgress } from '@/lib/recovery/progress';
@@ -15,10 +16,12 @@ export async function failTurn(turn: ChatTurn, errorText: string): Promise<void>
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { db, config } = await getAppContext();
-  await withProgress(db, runId, async () => {
-    await chargeRun(db, config, { runId, userId: turn.userId, threadId: turn.threadId }, { kind: 'failed' });
-    await endRunStream({ kind: 'failed', errorText }, undefined, stepLogger(turn));
-  });
+  await withProgress(db, runId, () =>
+    withRunCloseLease({ db, config }, runId, async () => {
+      await chargeRun(db, config, { runId, userId: turn.userId, threadId: turn.threadId }, { kind: 'failed' });
+      await endRunStream({ kind: 'failed', errorText }, undefined, stepLogger(turn));
+    }),
+  );
 }
 
 failTurn.maxRetries = stepRetries;

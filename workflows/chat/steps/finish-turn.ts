@@ -1,6 +1,7 @@
 import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { chargeRun, type TurnUsage } from '@/lib/billing/charge-run';
+import { withRunCloseLease } from '@/lib/chat/close-lease';
 import { type ChatTurn, outcomeOf } from '@/lib/chat/turn';
 import { alignStoredReply, storeStoppedReply } from '@/lib/chat/turn-memory';
 import { stepLogger } from '@/lib/observability/step-log';
@@ -14,13 +15,13 @@ import type { RecordedReply } from './stream-agent-reply';
  * memory takes the reply as it was streamed, under the id the stream announced (a stopped
  * reply with the steps the Stop cut short); the run is charged once; the stream gets its
  * terminal chunks and is closed. Each part is idempotent, so a re-run after a crash redoes
- * only what the crash cut short.
+ * only what the crash cut short; a concurrent duplicate waits for the one closing the run.
  */
 export async function finishTurn(turn: ChatTurn, reply: RecordedReply): Promise<TurnUsage> {
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { memory, db, config } = await getAppContext();
-  return withProgress(db, runId, async () => {
+  return withProgress(db, runId, () => withRunCloseLease({ db, config }, runId, async () => {
     if (reply.unfinished) await storeStoppedReply(memory, turn, reply.messageId, reply.unfinished);
     else await alignStoredReply(memory, turn, reply.messageId);
     const billed = await chargeRun(db, config, { runId, userId: turn.userId, threadId: turn.threadId }, {
@@ -31,7 +32,7 @@ export async function finishTurn(turn: ChatTurn, reply: RecordedReply): Promise<
     });
     await endRunStream(reply.ending, billed, stepLogger(turn));
     return billed;
-  });
+  }));
 }
 
 finishTurn.maxRetries = stepRetries;

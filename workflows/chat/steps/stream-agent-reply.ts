@@ -18,6 +18,7 @@ import { recordedReply, recordReply } from '@/lib/chat/runs';
 import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
+import { processId } from '@/lib/db/process-id';
 import { keepProgress } from '@/lib/recovery/progress';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
@@ -26,13 +27,6 @@ import { stepRetries } from '@/lib/recovery/step-retries';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
-/**
- * Identifies this process in lease holders. On the embedded default one server process runs
- * every step, so a reply lease held under another process id belongs to a process that died and
- * is broken at once instead of waiting for it to expire. On PostgreSQL another holder may be a
- * live instance: there a lease is only taken over once it has expired.
- */
-const processId = randomUUID();
 /** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
 const leaseWaitMs = 10 * 60_000;
 
@@ -73,8 +67,8 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
 async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promise<RecordedReply> {
   const { mastra, db, memory, config } = await getAppContext();
   const leaseKey = replyLeaseKey(runId);
-  const holder = `${processId}:${randomUUID()}`;
-  if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId}:`);
+  const holder = `${processId()}:${randomUUID()}`;
+  if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId()}:`);
   if (!(await acquireLease(db, leaseKey, holder, replyLeaseMs, leaseWaitMs))) {
     throw new RetryableError('Another execution of this reply is still running', { retryAfter: replyLeaseMs });
   }
