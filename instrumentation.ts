@@ -10,4 +10,5 @@ export async function register(): Promise<void> {
   startTracing(getConfig().observability);
   const { getWorld } = await import('workflow/runtime');
   await getWorld().start?.();
+  (await import('./lib/retention/start')).startRetention();
 }

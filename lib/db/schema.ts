@@ -14,6 +14,15 @@ export interface ChatRunTable {
   reply_outcome: string | null;
   /** How many chunks the run's stream holds, recorded once when the stream is closed. */
   stream_chunks: number | null;
+  /**
+   * When the run's replay data (stream, workflow events and steps, the world's run record) was
+   * removed after the retention period; null while it is kept.
+   */
+  pruned_at: string | null;
+  /** The world's final status, start and end of a pruned run (the world no longer knows them). */
+  final_status: string | null;
+  started_at: string | null;
+  ended_at: string | null;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */
