@@ -4,8 +4,8 @@ import { createSession, getJson, getStream, getThread, postChat, postChatWith, r
 import { useTestServer } from '../support/server';
 import { streamChunksOf, worldDataOf } from '../support/world-data';
 
-// 3.6 seconds: a pass every second prunes a run a few seconds after it ends.
-const fixture = useTestServer({ env: { RUN_RETENTION_HOURS: '0.001' } });
+// 10.8 seconds, long enough to look at the runs before; a pass every 1.1 s prunes them soon after.
+const fixture = useTestServer({ env: { RUN_RETENTION_HOURS: '0.003' } });
 
 type RunSummary = { runId: string };
 
@@ -36,9 +36,16 @@ describe('retention of finished runs', () => {
     const live = await postChat(url, token, busyThread, 'A long answer [[sim words=900 tps=40]]');
     const liveRunId = runIdOf(live);
     await readUntil(live, (seen) => seen.length >= 5);
-    const queued = await postChatWith(url, token, { id: busyThread, messages: [userMessage('Then this')], onActiveRun: 'enqueue' });
-    const queuedRunId = runIdOf(queued);
-    await queued.body?.cancel();
+    // Its response starts with the run's first chunk, so it is read at the end; the run is found in the list.
+    const queued = postChatWith(url, token, { id: busyThread, messages: [userMessage('Then this')], onActiveRun: 'enqueue' });
+    let queuedRunId = '';
+    await expect
+      .poll(async () => {
+        const { body } = await getJson(url, token, '/api/runs');
+        queuedRunId = (body.runs as Array<{ runId: string; threadId: string }>).find((run) => run.threadId === busyThread && run.runId !== liveRunId)?.runId ?? '';
+        return queuedRunId;
+      })
+      .toMatch(/^wrun_/);
 
     const before = { runs: await runsOf(token, finished), usage: (await getJson(url, token, '/api/billing/usage')).body, thread: await getThread(url, token, threadId) };
     for (const runId of finished) expect(await streamChunksOf(fixture.server, runId)).toBeGreaterThan(0);
@@ -71,5 +78,6 @@ describe('retention of finished runs', () => {
     await waitForRunEnd(url, token, liveRunId);
     await stopRun(url, token, queuedRunId);
     await waitForRunEnd(url, token, queuedRunId);
+    await (await queued).body?.cancel();
   });
 });

@@ -37,5 +37,5 @@ export async function worldDataOf(server: Pick<TestServer, 'dataDir' | 'database
 /** Stream chunks the world holds for the run (chunk files or chunk rows). */
 export async function streamChunksOf(server: Pick<TestServer, 'dataDir' | 'databaseUrl'>, runId: string): Promise<number> {
   if (server.databaseUrl) return (await postgresWorldRows(server.databaseUrl, runId)).workflow_stream_chunks ?? 0;
-  return (await localWorldFiles(server.dataDir, runId)).filter((file) => file.includes(`${path.sep}chunks${path.sep}`)).length;
+  return (await localWorldFiles(server.dataDir, runId)).filter((file) => file.startsWith(path.join('streams', 'chunks', ''))).length;
 }
