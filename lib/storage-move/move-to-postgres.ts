@@ -89,6 +89,8 @@ async function moveMemory(source: StorageSite, target: StorageSite): Promise<{ t
     await toMemory.saveThread({ thread });
     const stored = await fromMemory.listMessages({ threadId: thread.id, perPage: false });
     if (stored.messages.length > 0) await toMemory.saveMessages({ messages: stored.messages });
+    // Saving messages touches the thread's updatedAt, which orders the thread list: put it back.
+    await toMemory.saveThread({ thread });
     messages += stored.messages.length;
   }
   await Promise.all([from.close?.(), to.close?.()]);
