@@ -5,12 +5,12 @@ import { z } from 'zod';
 /**
  * What the local world keeps of a run, by directory (read from `@workflow/world-local` 4.4.1):
  * `runs/<runId>.json`, `events/<runId>-<eventId>.json`, `steps/<runId>-<stepId>.json`, the
- * terminal-state lock files `.locks/steps/<runId>-<stepId>.terminal`, wait records
+ * terminal-state lock files `.locks/steps/<runId>-<stepId>.terminal`, wait records and their locks
  * `waits/<runId>-<waitId>.json`, the run's stream list `streams/runs/<runId>.json` and its chunk
  * files `streams/chunks/<streamName>-chnk_<ulid>.bin`. Every file name starts with the run id
  * or a stream name, so a run's files are found by prefix.
  */
-const runPrefixedDirs = ['events', 'steps', path.join('.locks', 'steps'), 'waits'];
+const runPrefixedDirs = ['events', 'steps', path.join('.locks', 'steps'), 'waits', path.join('.locks', 'waits')];
 
 const streamListSchema = z.object({ streams: z.array(z.string()) });
 
