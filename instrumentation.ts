@@ -19,4 +19,5 @@ export async function register(): Promise<void> {
   // Runs the boot's re-enqueue missed or that stall later (another instance died) are resumed.
   const { startWatchdog } = await import('./lib/recovery/watchdog');
   startWatchdog();
+  (await import('./lib/retention/start')).startRetention();
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
 import { coldBurstHeader, coldBurstMet, coldBurstRows, type ColdBurstResult } from './cold-burst';
@@ -207,5 +207,18 @@ export async function writeReport(results: BenchResults, root: string): Promise<
       ]),
     );
   }
-  await writeFile(path.join(root, 'docs/performance.md'), markdown(results));
+  const target = path.join(root, 'docs/performance.md');
+  await writeFile(target, markdown(results) + (await keptSections(target)));
 }
+
+/**
+ * The soak and retention figures come from separate runs (`BENCH_SOAK_TURNS`,
+ * `bench/retention-growth.ts`) and are written by hand: a regenerated report keeps them.
+ */
+async function keptSections(file: string): Promise<string> {
+  const current = await readFile(file, 'utf8').catch(() => '');
+  const start = current.indexOf(keptSectionsMarker);
+  return start === -1 ? '' : `\n${current.slice(start)}`;
+}
+
+const keptSectionsMarker = '## Soak and retention';

@@ -6,6 +6,7 @@
  * BENCH_CONCURRENCY (default "50,100,200,400") and BENCH_SAMPLES (default 20) size the run;
  * BENCH_COLD_BURST (default 100) is the cold burst's N. BENCH_ONLY=cold-burst runs just the cold
  * burst, prints its table and writes bench/results/cold-burst.json (the report is left alone).
+ * BENCH_SOAK_TURNS=N runs the leak soak instead (bench/soak.ts) and writes bench/results/soak-*.json.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { benchServerStarter, coldBurst, coldBurstHeader, type ColdBurstResult, c
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
 import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
+import { soak } from './soak';
 import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -146,6 +148,26 @@ async function main() {
   }
 }
 
+async function soakMain(turns: number) {
+  // Fast model, pruning every few seconds, GC callable from the measure endpoint.
+  const server = await startServer({
+    databaseUrl: '',
+    env: { DEBUG_MEASURES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '0', RUN_RETENTION_HOURS: '0.01', NODE_OPTIONS: '--expose-gc' },
+  });
+  servers.push(server);
+  try {
+    const result = await soak(server, turns, Number(process.env.BENCH_SOAK_CONCURRENCY ?? 4), log);
+    const file = path.join(root, 'bench/results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`baseline after ${result.baseline.turns} turns: ${JSON.stringify(result.baseline)}`);
+    log(`after the load and a GC: ${JSON.stringify(result.final)}`);
+    log(`wrote ${path.relative(root, file)}`);
+  } finally {
+    await server.stop();
+    await removeDataDir(server.dataDir);
+  }
+}
+
 // `--report-only` rewrites the charts and docs/performance.md from bench/results/latest.json.
 if (process.env.BENCH_ONLY === 'cold-burst') {
   const results = await coldBursts();
@@ -153,6 +175,8 @@ if (process.env.BENCH_ONLY === 'cold-burst') {
   console.log(`\n| ${coldBurstHeader.join(' | ')} |\n${coldBurstRows(results).map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
 } else if (process.argv.includes('--report-only')) {
   await writeReport(JSON.parse(await readFile(path.join(root, 'bench/results/latest.json'), 'utf8')) as BenchResults, root);
+} else if (process.env.BENCH_SOAK_TURNS) {
+  await soakMain(Number(process.env.BENCH_SOAK_TURNS));
 } else {
   await main();
 }

@@ -25,7 +25,8 @@ async function rejectionOf(response: Response): Promise<Rejection | undefined> {
 /**
  * `useChat` over the durable run: the POST starts a run, the run id is kept while it is active,
  * and a reload (or a dropped connection) resumes the run's stream where the client left off.
- * A message the server refuses is not lost: the page re-syncs with the server, hands the text
+ * A run whose stream was removed after the retention period (410) is shown from the stored
+ * thread. A message the server refuses is not lost: the page re-syncs with the server, hands the text
  * back to the input and, when the thread was still answering (another tab, say), attaches to
  * the answering run.
  */
@@ -35,6 +36,7 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
   const [runId, setRunId] = useState<string | null>(options.activeRunId);
   const [reconnecting, setReconnecting] = useState(false);
   const [rejection, setRejection] = useState<Rejection | null>(null);
+  const [streamGone, setStreamGone] = useState(false);
 
   const remember = useCallback((id: string | null) => {
     runIdRef.current = id;
@@ -49,6 +51,9 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
         const refused = await rejectionOf(response);
         if (refused) setRejection(refused);
       }
+      // 410: the run ended long ago and its stream was removed (retention); the transport fails
+      // the read, and the page shows the stored answer instead.
+      if (response.status === 410) setStreamGone(true);
       return response;
     };
     return new WorkflowChatTransport<ChatMessage>({
@@ -90,6 +95,12 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
     },
     [setMessages, clearError, remember, resumeStream],
   );
+
+  useEffect(() => {
+    if (!streamGone) return;
+    setStreamGone(false);
+    void fetchThreadView(threadId).then(attach);
+  }, [streamGone, threadId, attach]);
 
   useEffect(() => {
     if (!rejection) return;

@@ -33,3 +33,17 @@ describe('PostgreSQL connection budget', () => {
     expect(() => loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
+
+describe('retention', () => {
+  it('keeps finished runs 30 days by default and prunes every tenth of that, within a second and an hour', () => {
+    expect(loadConfig({}).retention).toEqual({ runRetentionMs: 720 * 3_600_000, pruneEveryMs: 3_600_000, debugPauseMs: 0 });
+    expect(loadConfig({ RUN_RETENTION_HOURS: '2' }).retention.pruneEveryMs).toBe(720_000);
+    expect(loadConfig({ RUN_RETENTION_HOURS: '0.001' }).retention).toMatchObject({ runRetentionMs: 3_600, pruneEveryMs: 1_000 });
+  });
+
+  it('takes 0 as "keep everything" and rejects a negative or non-numeric retention, naming the variable', () => {
+    expect(loadConfig({ RUN_RETENTION_HOURS: '0' }).retention.runRetentionMs).toBe(0);
+    expect(() => loadConfig({ RUN_RETENTION_HOURS: '-1' })).toThrow(/RUN_RETENTION_HOURS/);
+    expect(() => loadConfig({ RUN_RETENTION_HOURS: 'a month' })).toThrow(/RUN_RETENTION_HOURS/);
+  });
+});

@@ -58,6 +58,16 @@ export interface ObservabilityConfig {
   serviceName: string;
 }
 
+/** How long a finished run's replay data (durable stream, workflow events, step records) is kept. */
+export interface RetentionConfig {
+  /** Milliseconds after a run ended before its replay data is removed; 0 keeps it forever. */
+  runRetentionMs: number;
+  /** How often each instance checks for runs past the retention (derived from it). */
+  pruneEveryMs: number;
+  /** Tests only: a pause after each run's data is removed, before it is marked, to crash a pass mid-way. */
+  debugPauseMs: number;
+}
+
 export interface AppConfig {
   /** Port the HTTP server listens on. */
   port: number;
@@ -81,9 +91,12 @@ export interface AppConfig {
   streamCoalesceMs: number;
   /** Serve the benchmark's baselines (/api/bench/…): request-bound and resumable-stream replies. */
   benchBaselines: boolean;
+  /** Serve `/api/debug/process` (memory, descriptors, lag, listeners) for leak hunting. */
+  debugMeasures: boolean;
   /** Redis for the resumable-stream baseline and for the `redis` rate-limit store. */
   redisUrl: string;
   rateLimits: RateLimitConfig;
+  retention: RetentionConfig;
   observability: ObservabilityConfig;
 }
 
@@ -109,12 +122,15 @@ const envSchema = z.object({
   DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
   STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BENCH_BASELINES: z.enum(['0', '1', 'false', 'true']).default('0'),
+  DEBUG_MEASURES: z.enum(['0', '1', 'false', 'true']).default('0'),
   RATE_LIMIT_RUNS: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_ACTIVE_RUNS: z.coerce.number().int().min(0).default(4),
   RATE_LIMIT_GLOBAL_ACTIVE_RUNS: z.coerce.number().int().min(0).default(200),
   RATE_LIMIT_SESSIONS: z.coerce.number().int().min(0).default(10),
   RATE_LIMIT_STORE: z.enum(rateLimitStores).optional(),
+  RUN_RETENTION_HOURS: z.coerce.number().min(0).max(10 * 365 * 24).default(720),
+  DEBUG_PRUNE_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
@@ -129,6 +145,13 @@ const flag = (value: '0' | '1' | 'false' | 'true') => value === '1' || value ===
 
 function emptyToUndefined(env: Env): Env {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]));
+}
+
+// A tenth of the retention, so a run outlives it by at most 10%; at least a second, and at most
+// an hour so a restarted instance catches up soon.
+function resolveRetention(hours: number, debugPauseMs: number): RetentionConfig {
+  const runRetentionMs = Math.round(hours * 3_600_000);
+  return { runRetentionMs, pruneEveryMs: Math.min(3_600_000, Math.max(1_000, Math.round(runRetentionMs / 10))), debugPauseMs };
 }
 
 function resolveModel(env: z.infer<typeof envSchema>, rawEnv: Env): ModelConfig {
@@ -179,6 +202,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
     debugValidateStreams: flag(env.DEBUG_VALIDATE_STREAMS),
     streamCoalesceMs: env.STREAM_COALESCE_MS,
     benchBaselines: flag(env.BENCH_BASELINES),
+    debugMeasures: flag(env.DEBUG_MEASURES),
     redisUrl: env.REDIS_URL,
     rateLimits: {
       runsPerWindow: env.RATE_LIMIT_RUNS,
@@ -188,6 +212,7 @@ export function loadConfig(rawEnv: Env = process.env): AppConfig {
       sessionsPerWindow: env.RATE_LIMIT_SESSIONS,
       store: resolveRateLimitStore(env),
     },
+    retention: resolveRetention(env.RUN_RETENTION_HOURS, env.DEBUG_PRUNE_PAUSE_MS),
     observability: {
       logLevel: env.LOG_LEVEL,
       metricsToken: env.METRICS_TOKEN,

@@ -29,3 +29,8 @@ export function applyWorkflowEnv(env: NodeJS.ProcessEnv = process.env): void {
   env.WORKFLOW_LOCAL_STREAM_POLL_MS ||= '2000';
   if (env.PORT) env.WORKFLOW_LOCAL_BASE_URL ||= `http://127.0.0.1:${env.PORT}`;
 }
+
+/** The local world's directory, as `applyWorkflowEnv` set it (or the operator did). */
+export function localWorldDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WORKFLOW_LOCAL_DATA_DIR || path.join(path.resolve(env.DATA_DIR || '.data'), 'workflow');
+}

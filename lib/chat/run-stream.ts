@@ -6,7 +6,7 @@ import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
 import { stopReply } from './cancel-watch';
 import { type ChatRun, findRun } from './runs';
-import { activeStatuses, isRunActive, type WorldRunFacts, worldRunFacts } from './world-run';
+import { activeStatuses, isRunActive, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
 
@@ -42,7 +42,20 @@ function viewOf(run: ChatRun, status: WorldRunFacts['status']): RunView {
 
 export async function describeRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
-  return viewOf(run, (await worldRunFacts(runId)).status);
+  return viewOf(run, (run.pruned ? recordedRunFacts(run.pruned) : await worldRunFacts(runId)).status);
+}
+
+/**
+ * A pruned run's stream is gone for good: its answer is in the thread's history, which the
+ * client loads instead (410, so a client tells it from a run that never existed).
+ */
+export function assertStreamKept(run: ChatRun): void {
+  if (!run.pruned) return;
+  throw new AppError(
+    'gone:stream',
+    `The stream of run ${run.runId} was removed after the retention period (on ${run.pruned.at}); its answer is kept in the thread's history`,
+    { details: { threadId: run.threadId } },
+  );
 }
 
 /**
@@ -52,6 +65,7 @@ export async function describeRun(db: AppDatabase, userId: string, runId: string
  */
 export async function cancelRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
+  if (run.pruned) return describeRun(db, userId, runId);
   const { status } = await worldRunFacts(runId);
   if (!activeStatuses.has(status)) return viewOf(run, status);
   await stopReply(db, runId);
@@ -65,6 +79,7 @@ export async function cancelRun(db: AppDatabase, userId: string, runId: string):
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {
   const run = await requireOwnRun(db, userId, runId);
+  assertStreamKept(run);
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
   const tailIndex = await readable.getTailIndex();
   // An ended run's stream gets no more chunks: a reader waiting past its end would wait forever.

@@ -10,7 +10,22 @@ export type ChatRun = {
   createdAt: string;
   cancelRequestedAt: string | null;
   waitsForRunId: string | null;
+  /** Set once the run's stream and workflow data were removed after the retention period. */
+  pruned: PrunedRun | null;
 };
+
+/** What is left of a pruned run beyond its row: the world's facts, recorded before removal. */
+export interface PrunedRun {
+  at: string;
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export function prunedOf(row: Pick<ChatRunTable, 'pruned_at' | 'final_status' | 'started_at' | 'ended_at'>): PrunedRun | null {
+  if (row.pruned_at === null) return null;
+  return { at: row.pruned_at, status: row.final_status ?? 'unknown', startedAt: row.started_at, endedAt: row.ended_at };
+}
 
 function fromRow(row: Selectable<ChatRunTable>): ChatRun {
   return {
@@ -21,10 +36,11 @@ function fromRow(row: Selectable<ChatRunTable>): ChatRun {
     createdAt: row.created_at,
     cancelRequestedAt: row.cancel_requested_at,
     waitsForRunId: row.waits_for_run_id,
+    pruned: prunedOf(row),
   };
 }
 
-export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelRequestedAt'>): Promise<void> {
+export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelRequestedAt' | 'pruned'>): Promise<void> {
   await db
     .insertInto('chat_runs')
     .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt,

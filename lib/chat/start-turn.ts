@@ -7,6 +7,7 @@ import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
 import { stopReply } from './cancel-watch';
 import { claimMessageId } from './message-claims';
+import { assertStreamKept } from './run-stream';
 import { findRunOfMessage, recordRun } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
@@ -23,6 +24,7 @@ async function runOfResentMessage(db: AppContext['db'], turn: Omit<ChatTurn, 'wa
   if (earlier.threadId !== turn.threadId || earlier.userId !== turn.userId) {
     throw new AppError('conflict:message_id', 'This message id is already used by another message');
   }
+  assertStreamKept(earlier);
   return earlier.runId;
 }
 

@@ -30,6 +30,21 @@ export async function worldRunFacts(runId: string): Promise<WorldRunFacts> {
   }
 }
 
+const runStatuses: ReadonlySet<string> = new Set<WorkflowRunStatus>(['pending', 'running', 'completed', 'failed', 'cancelled']);
+
+function isRunStatus(value: string): value is WorkflowRunStatus {
+  return runStatuses.has(value);
+}
+
+/** What the world said of a run before its data was removed (a status recorded as text). */
+export function recordedRunFacts(recorded: { status: string; startedAt: string | null; endedAt: string | null }): WorldRunFacts {
+  return {
+    status: isRunStatus(recorded.status) ? recorded.status : 'unknown',
+    createdAt: recorded.startedAt === null ? undefined : new Date(recorded.startedAt),
+    completedAt: recorded.endedAt === null ? undefined : new Date(recorded.endedAt),
+  };
+}
+
 export async function isRunActive(runId: string): Promise<boolean> {
   return activeStatuses.has((await worldRunFacts(runId)).status);
 }

@@ -169,6 +169,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('chat_runs_open_progress').ifNotExists().on('chat_runs').column('progress_at').where(sql.ref('stream_chunks'), 'is', null).execute();
     },
   },
+  '0010_retention': {
+    async up(db: Kysely<unknown>) {
+      // A pruned run's world record is gone: what the runs page showed of it is kept here.
+      await db.schema.alterTable('chat_runs').addColumn('pruned_at', 'text').execute();
+      await db.schema.alterTable('chat_runs').addColumn('final_status', 'text').execute();
+      await db.schema.alterTable('chat_runs').addColumn('started_at', 'text').execute();
+      await db.schema.alterTable('chat_runs').addColumn('ended_at', 'text').execute();
+      // The pruner's candidates: runs not pruned yet, oldest first.
+      await db.schema.createIndex('chat_runs_unpruned').ifNotExists().on('chat_runs').columns(['pruned_at', 'created_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,6 +20,15 @@ export interface ChatRunTable {
   progress_at: number | null;
   /** Times the watchdog resumed the run since it last made progress; past a bound it is ended. */
   stalls: ColumnType<number, number | undefined, number>;
+  /**
+   * When the run's replay data (stream, workflow events and steps, the world's run record) was
+   * removed after the retention period; null while it is kept.
+   */
+  pruned_at: string | null;
+  /** The world's final status, start and end of a pruned run (the world no longer knows them). */
+  final_status: string | null;
+  started_at: string | null;
+  ended_at: string | null;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */

@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context';
 import { type RunPageQuery, type RunRow, runRows } from './run-rows';
 import { recordStreamLength } from '../chat/runs';
 import { streamTail } from '../chat/stream-contents';
-import { activeStatuses, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
+import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
 
 export interface RunSummary {
   runId: string;
@@ -53,12 +53,15 @@ async function threadTitles(context: Pick<AppContext, 'memory'>, threadIds: Iter
   return new Map(titles);
 }
 
-/** The user's recent runs, newest first, joined with what the workflow world says about each. */
+/**
+ * The user's recent runs, newest first, joined with what the workflow world says about each
+ * (or, for a pruned run, what it said before its data was removed).
+ */
 export async function listRuns(context: Pick<AppContext, 'db' | 'memory'>, userId: string, query: RunPageQuery, now = new Date()): Promise<RunPage> {
   const rows = await runRows(context.db, userId, query);
   const [titles, runs] = await Promise.all([
     threadTitles(context, rows.map((row) => row.threadId)),
-    Promise.all(rows.map(async (row) => ({ row, facts: await worldRunFacts(row.runId) }))),
+    Promise.all(rows.map(async (row) => ({ row, facts: row.pruned ? recordedRunFacts(row.pruned) : await worldRunFacts(row.runId) }))),
   ]);
   const summaries = await Promise.all(
     runs.map(async ({ row, facts }): Promise<RunSummary> => {

@@ -1,5 +1,6 @@
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import { type PrunedRun, prunedOf } from '../chat/runs';
 import type { RunOutcome } from '../chat/turn';
 
 /** What the app's own tables know about a run: the turn, its charge and its attempts. */
@@ -9,6 +10,8 @@ export interface RunRow {
   createdAt: string;
   cancelRequestedAt: string | null;
   streamChunks: number | null;
+  /** Set once the run's world data was removed after the retention period. */
+  pruned: PrunedRun | null;
   charge: { outcome: RunOutcome; modelId: string; inputTokens: number; outputTokens: number; costMicros: number } | null;
   /** The highest attempt the ledger recorded (failed, crashed and final ones); 0 before any. */
   attempts: number;
@@ -39,6 +42,10 @@ export async function runRows(db: AppDatabase, userId: string, query: RunPageQue
       'run.created_at',
       'run.cancel_requested_at',
       'run.stream_chunks',
+      'run.pruned_at',
+      'run.final_status',
+      'run.started_at',
+      'run.ended_at',
       'charge.outcome',
       'charge.model_id',
       'charge.input_tokens',
@@ -63,6 +70,7 @@ export async function runRows(db: AppDatabase, userId: string, query: RunPageQue
     createdAt: row.created_at,
     cancelRequestedAt: row.cancel_requested_at,
     streamChunks: row.stream_chunks === null ? null : Number(row.stream_chunks),
+    pruned: prunedOf(row),
     charge:
       row.outcome && row.model_id
         ? { outcome: row.outcome, modelId: row.model_id, inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), costMicros: Number(row.cost_micros) }

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createMastraStorage } from '../../mastra/storage';
+import type { AppConfig } from '../config';
+import { type AppDatabase, openDatabase } from '../db/database';
+import { defaultPoolSize, poolBudget } from '../db/pool-budget';
+import { activeStatuses } from '../chat/world-run';
+import { localRunFacts, localStreamLength } from './world-run-files';
+
+/** The app tables that move, in an order that keeps every reference valid. Leases and rate-limit windows are transient and stay behind. */
+const movedTables = ['chat_runs', 'billing_charges', 'billing_attempts', 'billing_steps', 'tool_calls', 'notes', 'message_claims', 'session_revocations', 'app_secrets'] as const;
+type MovedTable = (typeof movedTables)[number];
+
+export interface MoveReport {
+  threads: number;
+  messages: number;
+  /** Rows moved, by app table. */
+  rows: Partial<Record<MovedTable, number>>;
+}
+
+export class MoveRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MoveRefusedError';
+  }
+}
+
+const batchSize = 500;
+
+/** Copies a table's rows exactly as they were read, in batches. */
+async function copyTable(source: AppDatabase, target: AppDatabase, table: MovedTable): Promise<number> {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(source);
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const batch = rows.slice(start, start + batchSize);
+    const columns = Object.keys(batch[0] ?? {});
+    const values = batch.map((row) => sql`(${sql.join(columns.map((column) => row[column]))})`);
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(values)}`.execute(target);
+  }
+  return rows.length;
+}
+
+/**
+ * Finished runs keep their status, times and length on the runs page, as pruned runs do: their
+ * streams and workflow events stay in the local world's files, which do not move.
+ */
+async function settleRuns(source: AppDatabase, worldDir: string, now: Date): Promise<void> {
+  const runs = await source.selectFrom('chat_runs').select(['run_id', 'stream_chunks']).where('pruned_at', 'is', null).execute();
+  for (const run of runs) {
+    const facts = await localRunFacts(worldDir, run.run_id);
+    if (facts && activeStatuses.has(facts.status)) {
+      throw new MoveRefusedError(`Run ${run.run_id} is still ${facts.status}: stop the server and let its runs end first`);
+    }
+    await source
+      .updateTable('chat_runs')
+      .set({
+        final_status: facts?.status ?? 'unknown',
+        started_at: facts?.startedAt ?? null,
+        ended_at: facts?.endedAt ?? null,
+        stream_chunks: run.stream_chunks ?? (await localStreamLength(worldDir, run.run_id)),
+        pruned_at: now.toISOString(),
+      })
+      .where('run_id', '=', run.run_id)
+      .execute();
+  }
+}
+
+/** The generated session secret moves too, so every session token stays valid. */
+async function moveAuthSecret(dataDir: string, target: AppDatabase): Promise<void> {
+  const secret = await readFile(path.join(dataDir, 'auth-secret'), 'utf8').catch(() => undefined);
+  if (secret === undefined) return;
+  await target
+    .insertInto('app_secrets')
+    .values({ name: 'auth-secret', value: secret.trim() })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .execute();
+}
+
+type StorageSite = Pick<AppConfig, 'dataDir' | 'storage'>;
+
+async function moveMemory(source: StorageSite, target: StorageSite): Promise<{ threads: number; messages: number }> {
+  const [from, to] = [createMastraStorage(source), createMastraStorage(target)];
+  await Promise.all([from.init(), to.init()]);
+  const [fromMemory, toMemory] = await Promise.all([from.getStore('memory'), to.getStore('memory')]);
+  if (!fromMemory || !toMemory) throw new Error('memory storage is not available');
+  const { threads } = await fromMemory.listThreads({ perPage: false });
+  let messages = 0;
+  for (const thread of threads) {
+    await toMemory.saveThread({ thread });
+    const stored = await fromMemory.listMessages({ threadId: thread.id, perPage: false });
+    if (stored.messages.length > 0) await toMemory.saveMessages({ messages: stored.messages });
+    // Saving messages touches the thread's updatedAt, which orders the thread list: put it back.
+    await toMemory.saveThread({ thread });
+    messages += stored.messages.length;
+  }
+  await Promise.all([from.close?.(), to.close?.()]);
+  return { threads: threads.length, messages };
+}
+
+/**
+ * Moves an embedded installation (`DATA_DIR`) into an empty PostgreSQL database prepared with
+ * `npm run db:setup`: memory (threads and messages), the runs table, the billing ledger, tool
+ * calls, notes, message claims, sign-outs and the generated session secret. The server must be
+ * stopped; a run still answering refuses the move, and so does a database that holds runs.
+ */
+export async function moveEmbeddedToPostgres(options: { dataDir: string; worldDir: string; databaseUrl: string; now?: Date }): Promise<MoveReport> {
+  const embedded: AppConfig['storage'] = { kind: 'embedded' };
+  const postgres: AppConfig['storage'] = { kind: 'postgres', url: options.databaseUrl, pools: poolBudget(defaultPoolSize) };
+  const source = await openDatabase({ dataDir: options.dataDir, storage: embedded });
+  const target = await openDatabase({ dataDir: options.dataDir, storage: postgres });
+  try {
+    const existing = await target.selectFrom('chat_runs').select('run_id').limit(1).execute();
+    if (existing.length > 0) throw new MoveRefusedError('The PostgreSQL database already holds runs: move into a new, empty installation');
+    await settleRuns(source, options.worldDir, options.now ?? new Date());
+    const rows: Partial<Record<MovedTable, number>> = {};
+    for (const table of movedTables) rows[table] = await copyTable(source, target, table);
+    await moveAuthSecret(options.dataDir, target);
+    const memory = await moveMemory({ dataDir: options.dataDir, storage: embedded }, { dataDir: options.dataDir, storage: postgres });
+    return { ...memory, rows };
+  } finally {
+    await Promise.all([source.destroy(), target.destroy()]);
+  }
+}
