@@ -1,5 +1,6 @@
 import type { CreateTableBuilder, Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { versionsMigration } from './migrations/0010-versions';
 
 /**
  * Migrations in code, written with Kysely's schema builder so the same list runs on SQLite and
@@ -161,6 +162,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_versions': versionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

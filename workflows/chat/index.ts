@@ -1,5 +1,6 @@
 import { type ChatTurn, outcomeOf } from '@/lib/chat/turn';
 import { alignStoredReply } from './steps/align-stored-reply';
+import { cutThread } from './steps/cut-thread';
 import { endStream } from './steps/end-stream';
 import { recordUsage } from './steps/record-usage';
 import { saveUserMessage } from './steps/save-user-message';
@@ -14,13 +15,15 @@ function describe(error: unknown): string {
 
 /**
  * One assistant turn. Orchestration only: wait for the thread's previous turn if there is one,
- * store the user message, stream the reply, align memory with the stream, charge the run once,
- * and always end the stream, whether the reply finished, was stopped or failed for good.
+ * cut the thread after the user message for a regenerate or an edit, store the user message,
+ * stream the reply, align memory with the stream, charge the run once, and always end the
+ * stream, whether the reply finished, was stopped or failed for good.
  */
 export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
   try {
     if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
+    if (turn.replaces) await cutThread(turn);
     await saveUserMessage(turn);
     const reply = await streamAgentReply(turn);
     await alignStoredReply(turn, reply.messageId, reply.unfinished);
