@@ -51,3 +51,7 @@ export async function versionsOfThread(db: AppDatabase, threadId: string, userMe
 export async function deleteVersionsOfThread(db: AppDatabase, threadId: string): Promise<void> {
   await db.deleteFrom('message_versions').where('thread_id', '=', threadId).execute();
 }
+
+export async function deleteVersionsOfMessage(db: AppDatabase, threadId: string, userMessageId: string): Promise<void> {
+  await db.deleteFrom('message_versions').where('thread_id', '=', threadId).where('user_message_id', '=', userMessageId).execute();
+}

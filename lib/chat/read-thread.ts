@@ -31,7 +31,7 @@ async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<Chat
       outputTokens: Number(charge.output_tokens),
       reasoningTokens: Number(charge.reasoning_tokens),
     };
-    return { ...message, metadata: { ...(message.metadata as object), modelId: charge.model_id, usage, costMicros: Number(charge.cost_micros) } } as ChatMessage;
+    return { ...message, metadata: { ...(message.metadata as object), modelId: charge.model_id, usage, costMicros: Number(charge.cost_micros), outcome: charge.outcome } } as ChatMessage;
   });
 }
 

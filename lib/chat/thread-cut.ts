@@ -1,13 +1,14 @@
 import type { Memory } from '@mastra/memory';
 import type { AppDatabase } from '../db/database';
-import { archiveAnswer } from './message-versions';
+import { archiveAnswer, deleteVersionsOfMessage } from './message-versions';
 import type { ChatTurn } from './turn';
 
 /**
  * Makes memory end at the turn's user message before a regenerate or an edit answers it again,
  * so the model sees only the branch being continued. A regenerate first keeps the answer it
  * replaces (the messages up to the next user message) as an earlier version; an edit drops what
- * followed, since those answers answered a question the user no longer asks. The runs and
+ * followed, and the message's earlier versions, since those answered a question the user no
+ * longer asks. The runs and
  * charges of what leaves memory stay in the ledger.
  *
  * Runs after the thread's previous turn ended (an interrupted answer has been stored by then) and
@@ -15,6 +16,7 @@ import type { ChatTurn } from './turn';
  * nothing left after the message.
  */
 export async function cutThreadAfterMessage(db: AppDatabase, memory: Memory, turn: ChatTurn): Promise<void> {
+  if (turn.replaces?.kind === 'edit') await deleteVersionsOfMessage(db, turn.threadId, turn.message.id);
   const { messages } = await memory.recall({ threadId: turn.threadId, resourceId: turn.userId, perPage: false });
   const index = messages.findIndex((message) => message.id === turn.message.id);
   if (index === -1) return;

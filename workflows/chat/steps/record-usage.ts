@@ -23,6 +23,8 @@ export interface TurnUsage {
   modelId: string;
   usage: TokenUsage;
   costMicros: number;
+  /** How the run ended, so the page can say "Stopped" on the answer. */
+  outcome: BilledOutcome['kind'];
 }
 
 /**
@@ -43,5 +45,5 @@ export async function recordUsage(turn: ChatTurn, outcome: BilledOutcome): Promi
     await recordAttempt(db, { runId, attempt: outcome.attempt, modelId, usage: consumed, source, outcome: outcome.kind });
   }
   await recordCharge(db, { runId, userId: turn.userId, threadId: turn.threadId, modelId, usage, outcome: outcome.kind });
-  return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)) };
+  return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)), outcome: outcome.kind };
 }
