@@ -113,7 +113,7 @@ describe('conversation control in Chromium', () => {
     await page.waitForURL(/\/chat\//);
     const colors = await page.evaluate(() => {
       const style = (selector: string) => getComputedStyle(document.querySelector(selector) as Element);
-      return { background: style('body').backgroundColor, text: style('body').color, header: style('.chat-header').backgroundColor, muted: style('.status').color };
+      return { background: style('html').backgroundColor, text: style('html').color, header: style('.chat-header').backgroundColor, muted: style('.status').color };
     });
     const luminance = (color: string) => {
       const [r, g, b] = (color.match(/\d+/g) ?? []).slice(0, 3).map((channel) => {

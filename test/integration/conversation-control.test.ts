@@ -231,3 +231,47 @@ describe('delete a thread', () => {
     expect(foreignAgain.status).toBe(404);
   });
 });
+
+describe('a crash during a regenerated run', () => {
+  const crashed: TestServer[] = [];
+  afterAll(async () => {
+    for (const instance of crashed) await instance.stop();
+    if (crashed[0]) await removeDataDir(crashed[0].dataDir);
+  });
+
+  it('SIGKILL mid-answer, restart: one answer in memory, the earlier version intact, each run charged once', { timeout: 120_000 }, async () => {
+    const first = await startServer();
+    crashed.push(first);
+    const session = await createSession(first.url);
+    const threadId = randomUUID();
+    const question = userMessage('Survive a regenerate [[sim words=300 tps=60]]');
+    const original = await postChatWith(first.url, session.token, { id: threadId, messages: [question] });
+    const firstRunId = runIdOf(original);
+    const originalMessage = await assemble(await readChunks(original));
+    await waitForRunEnd(first.url, session.token, firstRunId);
+
+    const regenerated = await postChatWith(first.url, session.token, regenerate(threadId, question, `reply_${firstRunId}`));
+    const secondRunId = runIdOf(regenerated);
+    expect(await readChunks(regenerated, 25)).toHaveLength(25);
+    await first.crash();
+    const second = await startServer({ dataDir: first.dataDir, port: first.port });
+    crashed.push(second);
+
+    expect(await waitForRunEnd(second.url, session.token, secondRunId)).toBe('completed');
+    const replay = await readChunks(await getStream(second.url, session.token, secondRunId, 0));
+    const shown = await assemble(replay);
+    const thread = await getThread(second.url, session.token, threadId);
+    expect(shape(thread.messages)).toEqual(shape([question, shown as UIMessage]));
+    expect(thread.messages[1]?.id).toBe(`reply_${secondRunId}`);
+    const versions = (thread as unknown as { versions: Record<string, UIMessage[]> }).versions;
+    expect(shape(versions[question.id] ?? [])).toEqual(shape([originalMessage as UIMessage]));
+
+    for (const runId of [firstRunId, secondRunId]) {
+      const { body } = await getJson(second.url, session.token, `/api/billing/runs/${runId}`);
+      expect(body.charge).toMatchObject({ outcome: 'completed', outputTokens: 300 });
+    }
+    const { body: usage } = await getJson(second.url, session.token, '/api/billing/usage');
+    expect(usage.totals.runs).toBe(2);
+    expectNoStreamViolations(second.output());
+  });
+});
