@@ -111,6 +111,7 @@ describe('conversation control in Chromium', () => {
     const page = await context.newPage();
     await page.goto(e2e.server.url);
     await page.waitForURL(/\/chat\//);
+    await page.getByTestId('chat-status').waitFor();
     const colors = await page.evaluate(() => {
       const style = (selector: string) => getComputedStyle(document.querySelector(selector) as Element);
       return { background: style('html').backgroundColor, text: style('html').color, header: style('.chat-header').backgroundColor, muted: style('.status').color };
