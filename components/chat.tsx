@@ -64,12 +64,12 @@ export function Chat({ threadId, initialMessages, initialVersions, activeRunId, 
   }
 
   // The replaced answer stays readable as an earlier version, as the server keeps it.
-  function regenerateAnswer(answer: ChatMessage) {
-    const question = questionOf(messages, answer);
-    if (!question || busy) return;
+  function regenerateAnswer(message: ChatMessage) {
+    if (busy) return;
     setNotice(null);
-    setVersions((current) => ({ ...current, [question.id]: [...(current[question.id] ?? []), normalizeMessage(answer)] }));
-    void regenerate({ messageId: answer.id });
+    const question = message.role === 'user' ? undefined : questionOf(messages, message);
+    if (question) setVersions((current) => ({ ...current, [question.id]: [...(current[question.id] ?? []), normalizeMessage(message)] }));
+    void regenerate({ messageId: message.id });
   }
 
   // An edit answers a new question: the old one's versions go with it, as on the server.

@@ -14,7 +14,8 @@ export interface ConversationProps {
   busy: boolean;
   /** Why the last turn failed, shown on its answer. */
   failure: string | undefined;
-  onRegenerate: (answer: ChatMessage) => void;
+  /** Answer again: the answer to replace, or a last question left without one. */
+  onRegenerate: (message: ChatMessage) => void;
   onEdit: (messageId: string, text: string) => void;
 }
 
@@ -32,7 +33,8 @@ function questionIds(messages: readonly ChatMessage[]): Array<string | undefined
 }
 
 /**
- * The messages with their controls: edit on user messages, regenerate on the last answer, and
+ * The messages with their controls: edit on user messages, regenerate on the last answer (retry
+ * on a last question that has none), and
  * `‹ i/n ›` on an answer that had earlier versions. Only the current answers are the thread the
  * model continues; an earlier version is shown for reading, without actions.
  */
@@ -61,6 +63,12 @@ export function Conversation({ messages, versions, busy, failure, onRegenerate, 
           {!busy && (
             <button type="button" className="link-button" onClick={() => setEditing(message.id)} aria-label="Edit this message">
               Edit
+            </button>
+          )}
+          {/* A question left without an answer (its run failed) can be answered again. */}
+          {!busy && last && (
+            <button type="button" className="link-button" onClick={() => onRegenerate(message)}>
+              Retry
             </button>
           )}
         </MessageView>

@@ -35,6 +35,14 @@ async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<Chat
   });
 }
 
+/** Earlier answers carry their runs' usage too, as they did when they were current. */
+async function withVersionUsage(db: AppDatabase, versions: MessageVersions): Promise<MessageVersions> {
+  const entries = Object.entries(versions);
+  const charged = await attachUsage(db, entries.flatMap(([, messages]) => messages));
+  const byId = new Map(charged.map((message) => [message.id, message]));
+  return Object.fromEntries(entries.map(([userMessageId, messages]) => [userMessageId, messages.map((message) => byId.get(message.id) ?? message)]));
+}
+
 /**
  * The thread as a client should render it. While a run is active its reply is left out (memory
  * may hold part of it): the client gets the reply from the run's stream instead, once.
@@ -48,6 +56,6 @@ export async function readThread(context: Pick<AppContext, 'db' | 'memory'>, use
   const cut = active ? withUsage.findIndex((message) => message.id === active.userMessageId) : -1;
   const shown = cut === -1 ? withUsage : withUsage.slice(0, cut + 1);
   const userMessageIds = shown.flatMap((message) => (message.role === 'user' ? [message.id] : []));
-  const versions = await versionsOfThread(context.db, threadId, userMessageIds);
+  const versions = await withVersionUsage(context.db, await versionsOfThread(context.db, threadId, userMessageIds));
   return { id: threadId, title: thread.title, messages: shown, activeRunId: active?.runId ?? null, versions };
 }

@@ -39,15 +39,15 @@ export async function startChatTurn(
   const early = await planTurn(context, turn, trigger);
   if (early.kind === 'attach') return early.runId;
   await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
-  return runLimits.admit(turn.userId, async () => {
-    await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
-    return withThreadLock(db, turn.threadId, async () => {
-      // A delete that took the lock first wins: no turn starts on a deleted thread.
+  return runLimits.admit(turn.userId, async () =>
+    withThreadLock(db, turn.threadId, async () => {
+      // A delete that took the lock first wins: no turn starts on (or recreates) a deleted thread.
       await refuseDeletedThread(db, turn.threadId);
+      await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
       const plan = await planTurn(context, turn, trigger);
       return plan.kind === 'attach' ? plan.runId : startUnderThreadLock(db, turn, plan, policy);
-    });
-  });
+    }),
+  );
 }
 
 async function startUnderThreadLock(db: AppContext['db'], request: TurnRequest, plan: Extract<TurnPlan, { kind: 'start' }>, policy: DoubleTextingPolicy): Promise<string> {
