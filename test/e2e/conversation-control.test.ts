@@ -106,6 +106,19 @@ describe('conversation control in Chromium', () => {
     await context.close();
   });
 
+  it('says "Stopped" on an answer the user stopped, live and after a reload', async () => {
+    const { context, page } = await openNewChat(e2e.browser, e2e.server.url);
+    await sendMessage(page, 'Keep going [[stub words=400 ms=25]]');
+    await expect.poll(async () => (await lastAnswerText(page)).split(' ').length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await waitForStatus(page, 'ready');
+    await expect.poll(() => page.getByTestId('answer-state').textContent(), { timeout: 30_000 }).toBe('Stopped');
+    await page.reload();
+    await waitForStatus(page, 'ready');
+    expect(await page.getByTestId('answer-state').textContent()).toBe('Stopped');
+    await context.close();
+  });
+
   it('follows the system dark mode with readable contrast', async () => {
     const context = await e2e.browser.newContext({ colorScheme: 'dark' });
     const page = await context.newPage();

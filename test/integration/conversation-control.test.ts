@@ -152,6 +152,8 @@ describe('regenerate', () => {
     expect(textOf(second.message).split(' ')).toHaveLength(151);
     const versions = (thread as unknown as { versions: Record<string, UIMessage[]> }).versions;
     expect(shape(versions[question.id] ?? [])).toEqual(shape(partial ? [partial] : []));
+    // The earlier version is known as stopped, so the page can say so.
+    expect(versions[question.id]?.[0]?.metadata).toMatchObject({ outcome: 'aborted' });
     expect(textOf(partial).split(' ').length).toBeLessThan(151);
     expect(await chargeOf(firstRunId)).toMatchObject({ outcome: 'aborted' });
     expect(await chargeOf(second.runId)).toMatchObject({ outcome: 'completed' });
