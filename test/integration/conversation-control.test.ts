@@ -246,7 +246,7 @@ describe('a crash during a regenerated run', () => {
     crashed.push(first);
     const session = await createSession(first.url);
     const threadId = randomUUID();
-    const question = userMessage('Survive a regenerate [[sim words=300 tps=60]]');
+    const question = userMessage('Survive a regenerate [[sim words=150 tps=50]]');
     const original = await postChatWith(first.url, session.token, { id: threadId, messages: [question] });
     const firstRunId = runIdOf(original);
     const originalMessage = await assemble(await readChunks(original));
@@ -270,7 +270,7 @@ describe('a crash during a regenerated run', () => {
 
     for (const runId of [firstRunId, secondRunId]) {
       const { body } = await getJson(second.url, session.token, `/api/billing/runs/${runId}`);
-      expect(body.charge).toMatchObject({ outcome: 'completed', outputTokens: 300 });
+      expect(body.charge).toMatchObject({ outcome: 'completed', outputTokens: 150 });
     }
     const { body: usage } = await getJson(second.url, session.token, '/api/billing/usage');
     expect(usage.totals.runs).toBe(2);
