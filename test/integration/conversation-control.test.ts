@@ -19,6 +19,7 @@ import {
 } from '../support/chat-client';
 import { type OpenAIStub, startOpenAIStub, type StubRequest } from '../support/openai-stub';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
+import { countRows } from '../support/stored-rows';
 
 let stub: OpenAIStub;
 let server: TestServer;
@@ -45,15 +46,15 @@ function send(session: Session, body: Body): Promise<Response> {
 }
 
 /** Runs a request to its end: the run id and the answer a client assembles from its stream. */
-async function answer(session: Session, body: Body): Promise<{ runId: string; message: UIMessage; chunks: UIMessageChunk[] }> {
-  const response = await send(session, body);
+async function answer(session: Session, body: Body, baseUrl = server.url): Promise<{ runId: string; message: UIMessage; chunks: UIMessageChunk[] }> {
+  const response = await postChatWith(baseUrl, session.token, body);
   expect(response.status, await response.clone().text()).toBe(200);
   const runId = runIdOf(response);
   const chunks = await readChunks(response);
   expect(validateUIStream(chunks)).toEqual([]);
   const message = await assemble(chunks);
   if (!message) throw new Error('the stream assembled no message');
-  await waitForRunEnd(server.url, session.token, runId);
+  await waitForRunEnd(baseUrl, session.token, runId);
   return { runId, message, chunks };
 }
 
@@ -241,7 +242,7 @@ describe('a crash during a regenerated run', () => {
     if (crashed[0]) await removeDataDir(crashed[0].dataDir);
   });
 
-  it('SIGKILL mid-answer, restart: one answer in memory, the earlier version intact, each run charged once', { timeout: 120_000 }, async () => {
+  it('SIGKILL mid-answer, restart: one answer in memory, the earlier version intact, each run charged once; a delete then removes its rows', { timeout: 120_000 }, async () => {
     const first = await startServer();
     crashed.push(first);
     const session = await createSession(first.url);
@@ -274,6 +275,21 @@ describe('a crash during a regenerated run', () => {
     }
     const { body: usage } = await getJson(second.url, session.token, '/api/billing/usage');
     expect(usage.totals.runs).toBe(2);
+
+    // Deleting the thread afterwards removes its rows (memory, versions, a note), not its charges.
+    await answer(session, { id: threadId, messages: [userMessage('Note this [[sim tools=save_note words=5 tps=0]]')] }, second.url);
+    const stored = () =>
+      Promise.all([
+        countRows(second, 'memory', 'mastra_messages', 'thread_id', threadId),
+        countRows(second, 'memory', 'mastra_threads', 'id', threadId),
+        countRows(second, 'app', 'message_versions', 'thread_id', threadId),
+        countRows(second, 'app', 'notes', 'thread_id', threadId),
+        countRows(second, 'app', 'billing_charges', 'thread_id', threadId),
+      ]);
+    expect(await stored()).toEqual([4, 1, 1, 1, 3]);
+    const deleted = await fetch(`${second.url}/api/threads/${threadId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    expect(deleted.status).toBe(204);
+    expect(await stored()).toEqual([0, 0, 0, 0, 3]);
     expectNoStreamViolations(second.output());
   });
 });
