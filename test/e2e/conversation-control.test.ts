@@ -103,6 +103,9 @@ describe('conversation control in Chromium', () => {
     expect(status).toBe(404);
     const { threads } = await page.evaluate(async () => (await fetch('/api/threads')).json());
     expect(threads.map((thread: { id: string }) => thread.id)).not.toContain(threadId);
+    // Its run stays on the runs page, with its charge, as a deleted conversation.
+    await page.goto(`${e2e.server.url}/runs`);
+    await expect.poll(() => page.getByText('Deleted conversation').count(), { timeout: 15_000 }).toBe(1);
     await context.close();
   });
 
