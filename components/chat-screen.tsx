@@ -7,7 +7,7 @@ import { ThreadScreen } from './thread-screen';
 export function ChatScreen({ threadId }: { threadId: string }) {
   return (
     <ThreadScreen threadId={threadId}>
-      {(view, session) => <Chat threadId={threadId} initialMessages={view.messages} activeRunId={view.activeRunId} simulated={session.simulated} />}
+      {(view, session) => <Chat threadId={threadId} initialMessages={view.messages} initialVersions={view.versions} activeRunId={view.activeRunId} simulated={session.simulated} />}
     </ThreadScreen>
   );
 }

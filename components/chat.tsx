@@ -2,14 +2,16 @@
 
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { type Rejection, useDurableChat } from '@/hooks/use-durable-chat';
-import type { ChatMessage } from '@/lib/chat/message-protocol';
+import { type ChatMessage, normalizeMessage } from '@/lib/chat/message-protocol';
+import type { MessageVersions } from '@/lib/chat/message-versions';
+import { Conversation } from './conversation';
 import { MessageInput } from './message-input';
-import { MessageView } from './message-view';
 import { ThreadSidebar } from './thread-sidebar';
 
 interface ChatProps {
   threadId: string;
   initialMessages: ChatMessage[];
+  initialVersions: MessageVersions;
   activeRunId: string | null;
   simulated: boolean;
 }
@@ -22,9 +24,17 @@ function statusLabel(status: string, reconnecting: boolean, runId: string | null
   return 'Ready';
 }
 
-export function Chat({ threadId, initialMessages, activeRunId, simulated }: ChatProps) {
+/** The user message an answer replies to: the nearest one before it. */
+function questionOf(messages: readonly ChatMessage[], answer: ChatMessage): ChatMessage | undefined {
+  const index = messages.findIndex((message) => message.id === answer.id);
+  return messages.slice(0, index).findLast((message) => message.role === 'user');
+}
+
+export function Chat({ threadId, initialMessages, initialVersions, activeRunId, simulated }: ChatProps) {
   const [input, setInput] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [versions, setVersions] = useState<MessageVersions>(initialVersions);
+  const [menuOpen, setMenuOpen] = useState(false);
   const onRejected = useCallback((text: string, rejection: Rejection) => {
     setInput(text);
     setNotice(
@@ -33,9 +43,10 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
         : `${rejection.message}. Your message is back in the box.`,
     );
   }, []);
-  const { messages, sendMessage, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId, onRejected });
+  const { messages, sendMessage, regenerate, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId, onRejected });
   const bottom = useRef<HTMLDivElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
+  const lastIsAnswer = messages.at(-1)?.role === 'assistant';
 
   // Braces matter: newer browsers return a promise from scrollIntoView, and an effect must
   // return nothing or a cleanup function.
@@ -52,11 +63,31 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
     void sendMessage({ text });
   }
 
+  // The replaced answer stays readable as an earlier version, as the server keeps it.
+  function regenerateAnswer(message: ChatMessage) {
+    if (busy) return;
+    setNotice(null);
+    const question = message.role === 'user' ? undefined : questionOf(messages, message);
+    if (question) setVersions((current) => ({ ...current, [question.id]: [...(current[question.id] ?? []), normalizeMessage(message)] }));
+    void regenerate({ messageId: message.id });
+  }
+
+  // An edit answers a new question: the old one's versions go with it, as on the server.
+  function editMessage(messageId: string, text: string) {
+    if (busy) return;
+    setNotice(null);
+    setVersions(({ [messageId]: _dropped, ...rest }) => rest);
+    void sendMessage({ text, messageId });
+  }
+
   return (
     <div className="layout">
-      <ThreadSidebar currentThreadId={threadId} refreshKey={`${status}:${messages.length}`} />
+      <ThreadSidebar currentThreadId={threadId} refreshKey={`${status}:${messages.length}`} open={menuOpen} onClose={() => setMenuOpen(false)} />
       <div className="chat">
         <header className="chat-header">
+          <button type="button" className="menu-button" aria-label="Conversations" aria-expanded={menuOpen} aria-controls="thread-list" onClick={() => setMenuOpen((open) => !open)}>
+            ☰
+          </button>
           <a className="brand" href="/">
             Durable Chat
           </a>
@@ -71,17 +102,22 @@ export function Chat({ threadId, initialMessages, activeRunId, simulated }: Chat
         </header>
         <main className="messages" data-testid="messages">
           {messages.length === 0 && <p className="empty">Ask anything. Close the tab mid-answer and come back: the answer keeps going.</p>}
-          {messages.map((message, index) => (
-            <MessageView key={message.id} message={message} streaming={busy && index === messages.length - 1} />
-          ))}
+          <Conversation
+            messages={messages}
+            versions={versions}
+            busy={busy}
+            failure={lastIsAnswer ? error?.message : undefined}
+            onRegenerate={regenerateAnswer}
+            onEdit={editMessage}
+          />
           {notice && (
             <p className="notice" role="status">
               {notice}
             </p>
           )}
-          {error && !notice && (
+          {error && !notice && !lastIsAnswer && (
             <p className="error" role="alert">
-              {error.message}
+              Failed: {error.message}
             </p>
           )}
           <div ref={bottom} />

@@ -1,5 +1,6 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { Streamdown } from 'streamdown';
 import { type ChatMessage, visibleParts } from '@/lib/chat/message-protocol';
 import { ToolCard } from './tool-card';
@@ -15,9 +16,14 @@ function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streami
   }
 }
 
-/** A message as it stands: parts of an abandoned attempt (before a reset marker) are not shown. */
-export function MessageView({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+/**
+ * A message as it stands: parts of an abandoned attempt (before a reset marker) are not shown.
+ * `failure` is why its run failed, when it did; `children` are its controls (edit, regenerate,
+ * versions), kept outside the bubble so the bubble holds only what the message says.
+ */
+export function MessageView({ message, streaming, failure, children }: { message: ChatMessage; streaming: boolean; failure?: string; children?: ReactNode }) {
   const usage = message.metadata?.usage;
+  const stopped = message.metadata?.outcome === 'aborted';
   return (
     <article className={`message ${message.role}`} data-role={message.role} data-message-id={message.id}>
       <div>
@@ -26,11 +32,17 @@ export function MessageView({ message, streaming }: { message: ChatMessage; stre
             <Part key={index} part={part} streaming={streaming} />
           ))}
         </div>
+        {(stopped || failure) && (
+          <p className={`answer-state ${failure ? 'failed' : 'stopped'}`} data-testid="answer-state">
+            {failure ? `Failed: ${failure}` : 'Stopped'}
+          </p>
+        )}
         {usage && (
           <p className="turn-usage" data-testid="turn-usage">
             {usage.inputTokens.toLocaleString()} in · {usage.outputTokens.toLocaleString()} out · ${((message.metadata?.costMicros ?? 0) / 1e6).toFixed(6)}
           </p>
         )}
+        {children && <div className="message-actions">{children}</div>}
       </div>
     </article>
   );

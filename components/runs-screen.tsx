@@ -101,9 +101,16 @@ export function RunsScreen() {
                 <td data-testid="run-tokens">{run.charge ? `${run.charge.inputTokens.toLocaleString()} / ${run.charge.outputTokens.toLocaleString()}` : '–'}</td>
                 <td>{run.charge ? formatCost(run.charge.costMicros) : '–'}</td>
                 <td>
-                  <a href={`/chat/${run.threadId}`} data-testid="run-thread-link" title={run.runId}>
-                    {run.threadTitle ?? 'Untitled'}
-                  </a>
+                  {/* A deleted conversation's runs stay listed with their charges, without a link to it. */}
+                  {run.threadTitle === null ? (
+                    <span className="muted" title={run.runId}>
+                      Deleted conversation
+                    </span>
+                  ) : (
+                    <a href={`/chat/${run.threadId}`} data-testid="run-thread-link" title={run.runId}>
+                      {run.threadTitle || 'Untitled'}
+                    </a>
+                  )}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { DeleteThreadButton } from './delete-thread-button';
 
 interface ThreadSummary {
   id: string;
@@ -8,9 +9,13 @@ interface ThreadSummary {
   active: boolean;
 }
 
-/** The user's threads, newest first; refreshed whenever `refreshKey` changes (a turn ended). */
-export function ThreadSidebar({ currentThreadId, refreshKey }: { currentThreadId: string; refreshKey: string }) {
+/**
+ * The user's threads, newest first; refreshed whenever `refreshKey` changes (a turn ended) and
+ * after a delete. On a narrow screen it is hidden until the header's menu opens it (`open`).
+ */
+export function ThreadSidebar({ currentThreadId, refreshKey, open = false, onClose }: { currentThreadId: string; refreshKey: string; open?: boolean; onClose?: () => void }) {
   const [threads, setThreads] = useState<ThreadSummary[]>([]);
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     let cancelled = false;
     fetch('/api/threads')
@@ -20,20 +25,37 @@ export function ThreadSidebar({ currentThreadId, refreshKey }: { currentThreadId
     return () => {
       cancelled = true;
     };
-  }, [refreshKey]);
+  }, [refreshKey, reloads]);
+
+  const deleted = useCallback(
+    (threadId: string) => {
+      // The open conversation is gone: start a new one rather than show a thread that 404s.
+      if (threadId === currentThreadId) window.location.assign('/');
+      else setReloads((count) => count + 1);
+    },
+    [currentThreadId],
+  );
 
   return (
-    <nav className="sidebar" aria-label="Conversations">
+    <nav
+      id="thread-list"
+      className={open ? 'sidebar open' : 'sidebar'}
+      aria-label="Conversations"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onClose?.();
+      }}
+    >
       <a className="new-chat" href="/">
         + New chat
       </a>
       <ul>
         {threads.map((thread) => (
-          <li key={thread.id} className={thread.id === currentThreadId ? 'current' : undefined}>
+          <li key={thread.id} className={thread.id === currentThreadId ? 'current' : undefined} data-thread-id={thread.id}>
             <a href={`/chat/${thread.id}`} data-testid="thread-link">
               {thread.active && <span className="live-dot" title="Answering" />}
               {thread.title ?? 'Untitled'}
             </a>
+            <DeleteThreadButton threadId={thread.id} title={thread.title ?? 'Untitled'} onDeleted={deleted} />
           </li>
         ))}
       </ul>

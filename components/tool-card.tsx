@@ -1,6 +1,7 @@
 'use client';
 
 import { getToolName, isToolUIPart, type UIMessage } from 'ai';
+import { summarize } from './tool-summary';
 
 type ToolPart = Extract<UIMessage['parts'][number], { toolCallId: string }>;
 
@@ -19,8 +20,9 @@ function formatJson(value: unknown): string {
 }
 
 /**
- * A tool call as a card: its name, its state as it runs, its input and its result or error. A
- * call still without a result once the message has stopped streaming was cut off by a Stop.
+ * A tool call as a card: its name, its state as it runs, a one-line summary of its input and
+ * result (or its error), and the raw JSON behind a disclosure. A call still without a result
+ * once the message has stopped streaming was cut off by a Stop.
  */
 export function ToolCard({ part, streaming }: { part: ToolPart; streaming: boolean }) {
   if (!isToolUIPart(part)) return null;
@@ -33,9 +35,20 @@ export function ToolCard({ part, streaming }: { part: ToolPart; streaming: boole
         <span className="tool-name">{name}</span>
         <span className="tool-state">{state === 'stopped' ? 'stopped' : stateLabels[part.state]}</span>
       </header>
-      {part.input !== undefined && <pre className="tool-input">{formatJson(part.input)}</pre>}
-      {part.state === 'output-available' && <pre className="tool-output">{formatJson(part.output)}</pre>}
+      {part.input !== undefined && (
+        <p className="tool-summary" data-testid="tool-summary">
+          {summarize(part.input)}
+          {part.state === 'output-available' && <> → {summarize(part.output)}</>}
+        </p>
+      )}
       {part.state === 'output-error' && <p className="tool-error">{part.errorText}</p>}
+      {part.input !== undefined && (
+        <details className="tool-raw">
+          <summary>Raw JSON</summary>
+          <pre className="tool-input">{formatJson(part.input)}</pre>
+          {part.state === 'output-available' && <pre className="tool-output">{formatJson(part.output)}</pre>}
+        </details>
+      )}
     </section>
   );
 }

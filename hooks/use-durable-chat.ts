@@ -33,6 +33,8 @@ async function rejectionOf(response: Response): Promise<Rejection | undefined> {
 export function useDurableChat(options: { threadId: string; initialMessages: ChatMessage[]; activeRunId: string | null; onRejected?: (text: string, rejection: Rejection) => void }) {
   const { threadId, onRejected } = options;
   const runIdRef = useRef<string | null>(options.activeRunId);
+  // Only a refused new message goes back to the input; a refused edit or regenerate is re-synced.
+  const handsTextBackRef = useRef(true);
   const [runId, setRunId] = useState<string | null>(options.activeRunId);
   const [reconnecting, setReconnecting] = useState(false);
   const [rejection, setRejection] = useState<Rejection | null>(null);
@@ -60,10 +62,11 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
       api: '/api/chat',
       fetch: rejectionAwareFetch,
       // The server keeps the history; sending only the new message keeps requests small.
-      prepareSendMessagesRequest: ({ id, messages }) => ({
-        body: { id, messages: messages.slice(-1) },
-        headers: { 'content-type': 'application/json' },
-      }),
+      // `trigger` and `messageId` say whether it is a new message, an edit or a regenerate.
+      prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => {
+        handsTextBackRef.current = trigger === 'submit-message' && messageId === undefined;
+        return { body: { id, messages: messages.slice(-1), trigger, messageId }, headers: { 'content-type': 'application/json' } };
+      },
       onChatSendMessage: (response) => remember(response.headers.get('x-workflow-run-id')),
       onChatEnd: () => remember(null),
       prepareReconnectToStreamRequest: ({ api, ...rest }) => {
@@ -106,7 +109,7 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
     if (!rejection) return;
     setRejection(null);
     const rejected = messages.at(-1);
-    if (rejected?.role === 'user') {
+    if (rejected?.role === 'user' && handsTextBackRef.current) {
       // Taken off the page in the same render that hands its text back; the thread view fetched
       // next then says what the server really holds.
       setMessages((current) => current.filter((message) => message.id !== rejected.id));

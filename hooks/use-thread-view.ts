@@ -1,11 +1,14 @@
 'use client';
 
 import type { ChatMessage } from '@/lib/chat/message-protocol';
+import type { MessageVersions } from '@/lib/chat/message-versions';
 import { useEffect, useState } from 'react';
 
 export interface ThreadView {
   messages: ChatMessage[];
   activeRunId: string | null;
+  /** Earlier answers, by the id of the user message they answered. */
+  versions: MessageVersions;
 }
 
 export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadView } | { status: 'error'; message: string };
@@ -13,7 +16,7 @@ export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: T
 /** The thread's stored history and active run; a thread that does not exist yet is empty. */
 export async function fetchThreadView(threadId: string): Promise<ThreadView> {
   const response = await fetch(`/api/threads/${encodeURIComponent(threadId)}`);
-  if (response.status === 404) return { messages: [], activeRunId: null };
+  if (response.status === 404) return { messages: [], activeRunId: null, versions: {} };
   if (!response.ok) throw new Error(`Could not load the conversation (${response.status})`);
   return (await response.json()) as ThreadView;
 }

@@ -22,6 +22,8 @@ export interface TurnUsage {
   modelId: string;
   usage: TokenUsage;
   costMicros: number;
+  /** How the run ended, so the page can say "Stopped" on the answer. */
+  outcome: BilledOutcome['kind'];
 }
 
 /**
@@ -44,5 +46,5 @@ export async function chargeRun(
     await recordAttempt(db, { runId: run.runId, attempt: outcome.attempt, modelId, usage: consumed, source, outcome: outcome.kind });
   }
   await recordCharge(db, { ...run, modelId, usage, outcome: outcome.kind });
-  return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)) };
+  return { modelId, usage, costMicros: costMicros(usage, priceOf(modelId)), outcome: outcome.kind };
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context';
 import { activeRunsOfThread } from './active-run';
+import { deletedAmong } from './deleted-threads';
 
 export interface ThreadSummary {
   id: string;
@@ -18,8 +19,10 @@ export async function listThreads(context: Pick<AppContext, 'db' | 'memory'>, us
     orderBy: { field: 'updatedAt', direction: 'DESC' },
     perPage: pageSize,
   });
+  // A thread being deleted is gone from the list at once, while its runs are still being stopped.
+  const deleted = await deletedAmong(context.db, threads.map((thread) => thread.id));
   return Promise.all(
-    threads.map(async (thread) => ({
+    threads.filter((thread) => !deleted.has(thread.id)).map(async (thread) => ({
       id: thread.id,
       title: thread.title,
       updatedAt: new Date(thread.updatedAt).toISOString(),

@@ -23,6 +23,8 @@ export interface ChatMetadata {
   modelId?: string;
   usage?: TokenUsage;
   costMicros?: number;
+  /** How the answer's run ended: `aborted` is an answer the user stopped. */
+  outcome?: 'completed' | 'aborted' | 'failed';
 }
 
 export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;

@@ -3,7 +3,9 @@ import type { AppContext } from '../app-context';
 import { chargesOf } from '../billing/ledger';
 import type { AppDatabase } from '../db/database';
 import { activeRunsOfThread } from './active-run';
+import { refuseDeletedThread } from './deleted-threads';
 import { type ChatMessage, runIdOfReply } from './message-protocol';
+import { type MessageVersions, versionsOfThread } from './message-versions';
 import { requireOwnThread, threadMessages } from './threads';
 
 export interface ThreadView {
@@ -12,6 +14,8 @@ export interface ThreadView {
   messages: ChatMessage[];
   /** The run answering now (queued runs follow it), whose stream the client should attach to. */
   activeRunId: string | null;
+  /** Earlier answers (replaced by a regenerate) of the shown user messages, oldest first, by user message id. */
+  versions: MessageVersions;
 }
 
 /** Gives each reply the usage its run was charged, as the live stream's `finish` did. */
@@ -27,8 +31,16 @@ async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<Chat
       outputTokens: Number(charge.output_tokens),
       reasoningTokens: Number(charge.reasoning_tokens),
     };
-    return { ...message, metadata: { ...(message.metadata as object), modelId: charge.model_id, usage, costMicros: Number(charge.cost_micros) } } as ChatMessage;
+    return { ...message, metadata: { ...(message.metadata as object), modelId: charge.model_id, usage, costMicros: Number(charge.cost_micros), outcome: charge.outcome } } as ChatMessage;
   });
+}
+
+/** Earlier answers carry their runs' usage too, as they did when they were current. */
+async function withVersionUsage(db: AppDatabase, versions: MessageVersions): Promise<MessageVersions> {
+  const entries = Object.entries(versions);
+  const charged = await attachUsage(db, entries.flatMap(([, messages]) => messages));
+  const byId = new Map(charged.map((message) => [message.id, message]));
+  return Object.fromEntries(entries.map(([userMessageId, messages]) => [userMessageId, messages.map((message) => byId.get(message.id) ?? message)]));
 }
 
 /**
@@ -36,11 +48,14 @@ async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<Chat
  * may hold part of it): the client gets the reply from the run's stream instead, once.
  */
 export async function readThread(context: Pick<AppContext, 'db' | 'memory'>, userId: string, threadId: string): Promise<ThreadView> {
+  await refuseDeletedThread(context.db, threadId);
   const thread = await requireOwnThread(context.memory, threadId, userId);
   const [messages, activeRuns] = await Promise.all([threadMessages(context.memory, threadId, userId), activeRunsOfThread(context.db, threadId)]);
   const active = activeRuns[0];
   const withUsage = await attachUsage(context.db, messages);
-  if (!active) return { id: threadId, title: thread.title, messages: withUsage, activeRunId: null };
-  const cut = withUsage.findIndex((message) => message.id === active.userMessageId);
-  return { id: threadId, title: thread.title, messages: cut === -1 ? withUsage : withUsage.slice(0, cut + 1), activeRunId: active.runId };
+  const cut = active ? withUsage.findIndex((message) => message.id === active.userMessageId) : -1;
+  const shown = cut === -1 ? withUsage : withUsage.slice(0, cut + 1);
+  const userMessageIds = shown.flatMap((message) => (message.role === 'user' ? [message.id] : []));
+  const versions = await withVersionUsage(context.db, await versionsOfThread(context.db, threadId, userMessageIds));
+  return { id: threadId, title: thread.title, messages: shown, activeRunId: active?.runId ?? null, versions };
 }

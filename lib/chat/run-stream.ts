@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
 import { stopReply } from './cancel-watch';
+import { isThreadDeleted } from './deleted-threads';
 import { type ChatRun, findRun } from './runs';
 import { activeStatuses, isRunActive, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
@@ -24,7 +25,8 @@ export interface RunStream {
 
 async function requireOwnRun(db: AppDatabase, userId: string, runId: string): Promise<ChatRun> {
   const run = await findRun(db, runId);
-  if (!run || run.userId !== userId) throw new AppError('not_found:run', `Run ${runId} not found`);
+  // A deleted thread's runs are gone with it (their charges stay in the ledger).
+  if (!run || run.userId !== userId || (await isThreadDeleted(db, run.threadId))) throw new AppError('not_found:run', `Run ${runId} not found`);
   return run;
 }
 

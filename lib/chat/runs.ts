@@ -12,6 +12,10 @@ export type ChatRun = {
   waitsForRunId: string | null;
   /** Set once the run's stream and workflow data were removed after the retention period. */
   pruned: PrunedRun | null;
+  /** A regenerate or an edit: the run whose answer this one replaces. */
+  replacesRunId: string | null;
+  /** sha-256 of the user message's parts as this turn sent them (null before 0011_versions). */
+  messageDigest: string | null;
 };
 
 /** What is left of a pruned run beyond its row: the world's facts, recorded before removal. */
@@ -37,6 +41,8 @@ function fromRow(row: Selectable<ChatRunTable>): ChatRun {
     cancelRequestedAt: row.cancel_requested_at,
     waitsForRunId: row.waits_for_run_id,
     pruned: prunedOf(row),
+    replacesRunId: row.replaces_run_id ?? null,
+    messageDigest: row.message_digest ?? null,
   };
 }
 
@@ -46,6 +52,8 @@ export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelReque
     .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt,
       cancel_requested_at: null,
       waits_for_run_id: run.waitsForRunId,
+      replaces_run_id: run.replacesRunId,
+      message_digest: run.messageDigest,
       reply_outcome: null,
       progress_at: Date.now(),
       stalls: 0,
@@ -59,10 +67,20 @@ export async function findRun(db: AppDatabase, runId: string): Promise<ChatRun |
   return row && fromRow(row);
 }
 
-/** The run a user message started (the first, should an older installation hold several). */
-export async function findRunOfMessage(db: AppDatabase, userMessageId: string): Promise<ChatRun | undefined> {
-  const row = await db.selectFrom('chat_runs').selectAll().where('user_message_id', '=', userMessageId).orderBy('created_at').executeTakeFirst();
-  return row && fromRow(row);
+/**
+ * The runs that answered a user message, newest first: the first turn, then one per regenerate
+ * or edit. The newest is the one whose answer the thread shows.
+ */
+export async function runsOfMessage(db: AppDatabase, userMessageId: string, limit = 100): Promise<ChatRun[]> {
+  const rows = await db
+    .selectFrom('chat_runs')
+    .selectAll()
+    .where('user_message_id', '=', userMessageId)
+    .orderBy('created_at', 'desc')
+    .orderBy('run_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** The thread's newest runs, newest first. Active runs (answering or queued) are always the newest. */

@@ -6,55 +6,60 @@ import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from './active-run';
 import { stopReply } from './cancel-watch';
+import { refuseDeletedThread } from './deleted-threads';
 import { claimMessageId } from './message-claims';
 import { assertStreamKept } from './run-stream';
-import { findRunOfMessage, recordRun } from './runs';
+import { findRun, recordRun } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
 import type { ChatTurn } from './turn';
+import { planTurn, type TurnPlan, type TurnTrigger } from './turn-plan';
 
-/**
- * A message sent again (a retry after a lost response) attaches to the turn it already started.
- * Its id elsewhere is refused: memory upserts messages by id, so reusing it would move that
- * message, possibly another user's, into this thread.
- */
-async function runOfResentMessage(db: AppContext['db'], turn: Omit<ChatTurn, 'waitsForRunId'>): Promise<string | undefined> {
-  const earlier = await findRunOfMessage(db, turn.message.id);
-  if (!earlier) return undefined;
-  if (earlier.threadId !== turn.threadId || earlier.userId !== turn.userId) {
-    throw new AppError('conflict:message_id', 'This message id is already used by another message');
-  }
-  assertStreamKept(earlier);
-  return earlier.runId;
+type TurnRequest = Pick<ChatTurn, 'threadId' | 'userId' | 'message'>;
+
+const newMessage: TurnTrigger = { trigger: 'submit-message' };
+
+/** The turn a resent request already started; 410 once its stream was pruned (its answer is in the thread). */
+async function attachTo(db: AppContext['db'], runId: string): Promise<string> {
+  const run = await findRun(db, runId);
+  if (run) assertStreamKept(run);
+  return runId;
 }
 
 /**
  * Starts one durable assistant turn and returns its run id. The run outlives the request: the
- * caller only reads its stream. The user's limits (runs per window, runs answering at once) are
- * checked first; a turn over them changes nothing, not even the thread list. When the thread
- * is still answering, `policy` decides: reject (409 with the active run id, so the client can
- * attach to it), enqueue behind it, or stop it and go next. The check and the start happen
- * under the thread's lock, so two concurrent messages cannot both see an idle thread.
+ * caller only reads its stream. A request that already started a turn (a resend after a lost
+ * response) gets that turn back (see planTurn), without costing a rate-limit point. The user's
+ * limits (runs per window, runs answering at once) are checked first; a turn over them changes
+ * nothing, not even the thread list. When the thread is still answering, `policy` decides:
+ * reject (409 with the active run id, so the client can attach to it), enqueue behind it, or
+ * stop it and go next; regenerates and edits follow it too. The plan, the check and the start
+ * happen under the thread's lock, so two concurrent requests cannot both see an idle thread.
  */
 export async function startChatTurn(
   context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>,
-  turn: Omit<ChatTurn, 'waitsForRunId'>,
+  turn: TurnRequest,
   policy: DoubleTextingPolicy,
+  trigger: TurnTrigger = newMessage,
 ): Promise<string> {
   const { db, memory, runLimits } = context;
-  // A resend of a message that already started a turn is that turn, not a new one: it costs no
-  // rate-limit point.
-  const resent = await runOfResentMessage(db, turn);
-  if (resent) return resent;
+  await refuseDeletedThread(db, turn.threadId);
+  const early = await planTurn(context, turn, trigger);
+  if (early.kind === 'attach') return attachTo(db, early.runId);
   await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
-  return runLimits.admit(turn.userId, async () => {
-    await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
-    return withThreadLock(db, turn.threadId, async () => (await runOfResentMessage(db, turn)) ?? startUnderThreadLock(db, turn, policy));
-  });
+  return runLimits.admit(turn.userId, async () =>
+    withThreadLock(db, turn.threadId, async () => {
+      // A delete that took the lock first wins: no turn starts on (or recreates) a deleted thread.
+      await refuseDeletedThread(db, turn.threadId);
+      await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
+      const plan = await planTurn(context, turn, trigger);
+      return plan.kind === 'attach' ? attachTo(db, plan.runId) : startUnderThreadLock(db, turn, plan, policy);
+    }),
+  );
 }
 
-async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, 'waitsForRunId'>, policy: DoubleTextingPolicy): Promise<string> {
-  const active = await activeRunsOfThread(db, turn.threadId);
+async function startUnderThreadLock(db: AppContext['db'], request: TurnRequest, plan: Extract<TurnPlan, { kind: 'start' }>, policy: DoubleTextingPolicy): Promise<string> {
+  const active = await activeRunsOfThread(db, request.threadId);
   const latest = active.at(-1);
   if (latest && policy === 'reject') {
     throw new AppError('conflict:active_run', 'This thread is still answering the previous message', {
@@ -63,7 +68,8 @@ async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, '
   }
   if (policy === 'interrupt') for (const run of active) await stopReply(db, run.runId);
   const waitsForRunId = latest?.runId ?? null;
-  const run = await start(chatTurnWorkflow, [{ ...turn, waitsForRunId }]);
+  const turn: ChatTurn = { ...request, message: plan.message, waitsForRunId, ...(plan.replaces ? { replaces: plan.replaces } : {}) };
+  const run = await start(chatTurnWorkflow, [turn]);
   await recordRun(db, {
     runId: run.runId,
     threadId: turn.threadId,
@@ -71,7 +77,9 @@ async function startUnderThreadLock(db: AppContext['db'], turn: Omit<ChatTurn, '
     userMessageId: turn.message.id,
     createdAt: new Date().toISOString(),
     waitsForRunId,
+    replacesRunId: plan.replaces?.runId ?? null,
+    messageDigest: plan.digest,
   });
-  runLogger({ runId: run.runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId }, 'turn started');
+  runLogger({ runId: run.runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId, replaces: plan.replaces }, 'turn started');
   return run.runId;
 }

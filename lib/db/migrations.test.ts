@@ -20,7 +20,9 @@ async function upgradeFromBeforeRunList(db: Kysely<Database>): Promise<void> {
   await migrateToLatest(db as Kysely<unknown>);
 
   const old = await db.selectFrom('chat_runs').selectAll().where('run_id', '=', 'wrun_old').executeTakeFirstOrThrow();
-  expect(old).toMatchObject({ user_id: 'u', stream_chunks: null });
+  expect(old).toMatchObject({ user_id: 'u', stream_chunks: null, replaces_run_id: null, message_digest: null });
+  expect(await db.selectFrom('message_versions').selectAll().execute()).toEqual([]);
+  expect(await db.selectFrom('deleted_threads').selectAll().execute()).toEqual([]);
   await db.updateTable('chat_runs').set({ stream_chunks: 42 }).where('run_id', '=', 'wrun_old').execute();
   const updated = await db.selectFrom('chat_runs').select('stream_chunks').where('run_id', '=', 'wrun_old').executeTakeFirstOrThrow();
   expect(Number(updated.stream_chunks)).toBe(42);

@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { versionsMigration } from './migrations/0011-versions';
 
 /**
  * Migrations in code, written with Kysely's schema builder so the same list runs on SQLite and
@@ -180,6 +181,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('chat_runs_unpruned').ifNotExists().on('chat_runs').columns(['pruned_at', 'created_at']).execute();
     },
   },
+  '0011_versions': versionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -29,6 +29,10 @@ export interface ChatRunTable {
   final_status: string | null;
   started_at: string | null;
   ended_at: string | null;
+  /** A regenerate or edit: the run whose answer this turn replaces (see lib/chat/turn-request.ts). */
+  replaces_run_id: string | null;
+  /** sha-256 of the user message's parts, to recognize a resent edit. */
+  message_digest: string | null;
 }
 
 /** A short exclusive lease on a key, across processes and instances (see lib/db/leases.ts). */
@@ -130,6 +134,25 @@ export interface SessionRevocationTable {
   revoked_at: string;
 }
 
+/** An earlier answer to a user message, replaced by a regenerate; the current one lives in memory. */
+export interface MessageVersionTable {
+  thread_id: string;
+  /** The answer's own id (`reply_<runId>` for answers the app streamed). */
+  message_id: string;
+  user_message_id: string;
+  run_id: string | null;
+  /** The answer's UI parts, JSON. */
+  parts: string;
+  created_at: string;
+}
+
+/** A deleted thread: its id stays taken, and everything under it answers 404. */
+export interface DeletedThreadTable {
+  thread_id: string;
+  user_id: string;
+  deleted_at: string;
+}
+
 export interface Database {
   chat_runs: ChatRunTable;
   leases: LeaseTable;
@@ -141,4 +164,6 @@ export interface Database {
   app_secrets: AppSecretTable;
   message_claims: MessageClaimTable;
   session_revocations: SessionRevocationTable;
+  message_versions: MessageVersionTable;
+  deleted_threads: DeletedThreadTable;
 }

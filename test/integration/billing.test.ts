@@ -39,7 +39,7 @@ describe('a clean turn', () => {
     expect(deltas(chunks)).toBe(30);
     // The reply carries its usage as message metadata.
     const finish = chunks.at(-1);
-    expect(finish?.type === 'finish' && finish.messageMetadata).toEqual({ modelId: 'simulated', usage: usageOf(entry.charge), costMicros: entry.charge.costMicros });
+    expect(finish?.type === 'finish' && finish.messageMetadata).toEqual({ modelId: 'simulated', usage: usageOf(entry.charge), costMicros: entry.charge.costMicros, outcome: 'completed' });
   });
 });
 

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * - `[[stub words=N ms=M]]` streams N words, one every M milliseconds (a slow model to stop);
  * - `[[stub tool=NAME]]` first calls tool NAME with `{"topic": …}`, then answers once the
  *   request carries the tool's result.
+ * - `[[stub numbered]]` starts the answer with `Reply<N>:`, N counting the stub's requests.
  * Otherwise it streams `stubWords` at once. Like OpenAI, it refuses (400) a history in which an
  * assistant tool call has no tool result. Every request is recorded with how it ended:
  * `completed`, or `disconnected` when the client closed the connection mid-stream.
@@ -25,6 +26,10 @@ export interface StubRequest {
   wordsSent: number;
   /** Why the stub refused the request (400), as OpenAI would. */
   rejected?: string;
+  /** 1 for the stub's first request, and so on (`[[stub numbered]]` starts the answer with it). */
+  ordinal: number;
+  /** The conversation the model was sent, one entry a message: its role and its text. */
+  prompt: Array<{ role: string; text: string }>;
 }
 
 export interface OpenAIStub {
@@ -43,6 +48,12 @@ function lastUserText(body: any): string {
   const user = [...(body.messages ?? [])].reverse().find((message: any) => message.role === 'user');
   if (!user) return '';
   return typeof user.content === 'string' ? user.content : user.content.map((part: any) => part.text ?? '').join('');
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: any) => (typeof part?.text === 'string' ? part.text : '')).join('');
 }
 
 function directive(text: string): Map<string, string> {
@@ -90,7 +101,9 @@ async function streamReply(response: ServerResponse, record: StubRequest, body: 
     send(usage(12));
     return;
   }
-  const words = options.has('words') ? slowWords(Number(options.get('words'))) : stubWords;
+  const plain = options.has('words') ? slowWords(Number(options.get('words'))) : stubWords;
+  // Each answer different, so the tests can tell an answer from the one it replaced.
+  const words = options.has('numbered') ? [`Reply${record.ordinal}:`, ...plain] : plain;
   const pauseMs = Number(options.get('ms') ?? 0);
   for (const [index, word] of words.entries()) {
     if (response.destroyed) return;
@@ -118,6 +131,8 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
       startedAt: Date.now(),
       ended: undefined,
       wordsSent: 0,
+      ordinal: requests.length + 1,
+      prompt: (body.messages ?? []).map((message: any) => ({ role: message.role, text: contentText(message.content) })),
     };
     requests.push(record);
     const options = directive(text);

@@ -11,7 +11,8 @@ export const dynamic = 'force-dynamic';
 export const POST = authenticatedRoute(async (request, { app, userId }) => {
   const body = await readJson(request, chatRequestSchema(app.config.maxMessageChars), app.config.maxRequestBytes);
   const policy = body.onActiveRun ?? app.config.doubleTexting;
-  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages }, policy);
+  const trigger = { trigger: body.trigger, messageId: body.messageId };
+  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages }, policy, trigger);
   return createUIMessageStreamResponse({
     stream: getRun(runId).getReadable(),
     headers: { 'x-workflow-run-id': runId },

@@ -40,5 +40,11 @@ export function chatRequestSchema(maxMessageChars: number) {
       .pipe(userMessageSchema),
     /** Overrides DOUBLE_TEXTING for this message: what to do if the thread is still answering. */
     onActiveRun: z.enum(doubleTextingPolicies).optional(),
+    /**
+     * useChat's fields: `regenerate-message` answers the last message again; `submit-message`
+     * with `messageId` (the last message's id) is an edit of it (see lib/chat/turn-plan.ts).
+     */
+    trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
+    messageId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'messageId must be 1-200 letters, digits, "-" or "_"').optional(),
   });
 }

@@ -1,0 +1,13 @@
+import { getAppContext } from '@/lib/app-context';
+import { cutThreadAfterMessage } from '@/lib/chat/thread-cut';
+import type { ChatTurn } from '@/lib/chat/turn';
+
+/**
+ * A regenerate or an edit: memory ends at the turn's user message before it is answered again;
+ * a regenerated answer is kept as an earlier version (see cutThreadAfterMessage).
+ */
+export async function cutThread(turn: ChatTurn): Promise<void> {
+  'use step';
+  const { db, memory } = await getAppContext();
+  await cutThreadAfterMessage(db, memory, turn);
+}
