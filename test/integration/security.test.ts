@@ -61,7 +61,7 @@ describe('the workflow endpoints answer only the app’s own queue', () => {
     const forged = [
       { path: '/.well-known/workflow/v1/flow', headers: vqs('__wkf_workflow_workflow//./workflows/chat/index//chatTurnWorkflow'), body: { runId } },
       { path: '/.well-known/workflow/v1/flow', headers: { ...vqs('__wkf_workflow_x'), 'x-workflow-queue-auth': 'guessed' }, body: { runId } },
-      { path: '/.well-known/workflow/v1/step', headers: vqs('__wkf_step_step//./workflows/chat/steps/record-usage//recordUsage'), body: { workflowName: 'chatTurnWorkflow', workflowRunId: runId, workflowStartedAt: Date.now(), stepId: 'step_forged' } },
+      { path: '/.well-known/workflow/v1/step', headers: vqs('__wkf_step_step//./workflows/chat/steps/finish-turn//finishTurn'), body: { workflowName: 'chatTurnWorkflow', workflowRunId: runId, workflowStartedAt: Date.now(), stepId: 'step_forged' } },
       { path: `/.well-known/workflow/v1/webhook/${randomUUID()}`, headers: { 'content-type': 'application/json' }, body: { approved: true } },
     ];
     for (const request of forged) {
