@@ -7,7 +7,8 @@ import { getMetrics } from '../observability/metrics';
 import { stopReply } from './cancel-watch';
 import { isThreadDeleted } from './deleted-threads';
 import { type ChatRun, findRun } from './runs';
-import { activeStatuses, isRunActive, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
+import { streamTail } from './stream-contents';
+import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
 
@@ -84,8 +85,9 @@ export async function openRunStream(db: AppDatabase, userId: string, runId: stri
   assertStreamKept(run);
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
   const tailIndex = await readable.getTailIndex();
-  // An ended run's stream gets no more chunks: a reader waiting past its end would wait forever.
-  if (startIndex > tailIndex && !(await isRunActive(runId))) {
+  // A reader's next index is at most one past the last chunk written, and nothing follows a
+  // `finish`: a reader waiting further on would wait forever.
+  if (startIndex > tailIndex + 1 || (startIndex > tailIndex && (await streamTail(runId)).last?.type === 'finish')) {
     await readable.cancel();
     throw new AppError('bad_request:start_index', `startIndex ${startIndex} is past the end of this run's stream, which ended with ${tailIndex + 1} chunks`, {
       details: { tailIndex },

@@ -168,6 +168,16 @@ describe('the simulated model and the stream API', () => {
     }
     const all = await readChunks(await getStream(fixture.server.url, user.token, runId, 0));
     expect(all).toEqual(chunks);
+
+    // A live run: no reader can be more than one chunk ahead of what was written.
+    const live = await postChat(fixture.server.url, user.token, randomUUID(), 'Long [[sim words=400 tps=20]]');
+    const liveRunId = runIdOf(live);
+    await readChunks(live, 2);
+    const ahead = await getStream(fixture.server.url, user.token, liveRunId, 1000, { signal: AbortSignal.timeout(20_000) });
+    expect(ahead.status).toBe(400);
+    await ahead.body?.cancel();
+    await stopRun(fixture.server.url, user.token, liveRunId);
+    await waitForRunEnd(fixture.server.url, user.token, liveRunId);
   });
 
   it('gives a message id to one user only, however the two race', async () => {
