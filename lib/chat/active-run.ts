@@ -2,16 +2,22 @@ import type { AppDatabase } from '../db/database';
 import { type ChatRun, recentRunsOfThread } from './runs';
 import { isRunActive } from './world-run';
 
+async function isCharged(db: AppDatabase, runId: string): Promise<boolean> {
+  return (await db.selectFrom('billing_charges').select('run_id').where('run_id', '=', runId).executeTakeFirst()) !== undefined;
+}
+
 /**
  * The thread's runs that are still going, oldest first: the one answering, then any queued
  * behind it. The workflow world, not our table, says whether a run is active, so a crash can
- * never leave a stale "running" flag behind.
+ * never leave a stale "running" flag behind. A run already charged has stored its answer and is
+ * only closing its stream: a client that saw `finish` and sends the next message at once must
+ * not find the thread still answering.
  */
 export async function activeRunsOfThread(db: AppDatabase, threadId: string): Promise<ChatRun[]> {
   const recent = await recentRunsOfThread(db, threadId);
   const active: ChatRun[] = [];
   for (const run of recent) {
-    if (!(await isRunActive(run.runId))) break;
+    if (!(await isRunActive(run.runId)) || (await isCharged(db, run.runId))) break;
     active.unshift(run);
   }
   return active;
