@@ -68,5 +68,12 @@ export function lineChart(title: string, unit: string, xs: number[], series: Arr
     body += `<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`;
     for (const point of points) body += `<circle cx="${point.split(',')[0]}" cy="${point.split(',')[1]}" r="3" fill="${color}"/>`;
   });
-  return frame(title, unit, width, height, body, series.map((line) => line.name));
+  return frame(
+    title,
+    unit,
+    width,
+    height,
+    body,
+    series.map((line) => line.name),
+  );
 }

@@ -25,7 +25,13 @@ export function DeleteThreadButton({ threadId, title, onDeleted }: { threadId: s
 
   if (step === 'idle' || step === 'failed') {
     return (
-      <button type="button" className="thread-delete" aria-label={`Delete conversation: ${title}`} onClick={() => setStep('confirming')} title={step === 'failed' ? 'Could not delete; try again' : 'Delete'}>
+      <button
+        type="button"
+        className="thread-delete"
+        aria-label={`Delete conversation: ${title}`}
+        onClick={() => setStep('confirming')}
+        title={step === 'failed' ? 'Could not delete; try again' : 'Delete'}
+      >
         {step === 'failed' ? '!' : '×'}
       </button>
     );

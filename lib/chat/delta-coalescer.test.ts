@@ -39,7 +39,12 @@ describe('delta coalescer', () => {
     for (const chunk of turn) await coalescer.push(chunk);
     await coalescer.flush();
     expect(sink.written.length).toBeLessThan(turn.length);
-    expect(sink.written.filter((chunk) => chunk.type === 'text-delta').map((chunk) => (chunk as { delta: string }).delta).join('')).toBe(words.join(''));
+    expect(
+      sink.written
+        .filter((chunk) => chunk.type === 'text-delta')
+        .map((chunk) => (chunk as { delta: string }).delta)
+        .join(''),
+    ).toBe(words.join(''));
     expect(await assembleRaw([...sink.written, { type: 'finish' }])).toEqual(await assembleRaw([...turn, { type: 'finish' }]));
   });
 

@@ -1,15 +1,5 @@
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 
 function toPlainRows<R>(result: ResultSet): R[] {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column, row[index]])) as R);

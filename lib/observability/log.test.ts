@@ -23,9 +23,7 @@ describe('the logger', () => {
   it('writes one JSON object a line with level name, time and message', () => {
     const { logger, records } = capture();
     logger.child({ runId: 'wrun_1', threadId: 't1', userId: 'u1' }).info({ startIndex: 3 }, 'stream resumed');
-    expect(records()).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'stream resumed', runId: 'wrun_1', threadId: 't1', userId: 'u1', startIndex: 3, time: expect.any(String) }),
-    ]);
+    expect(records()).toEqual([expect.objectContaining({ level: 'info', msg: 'stream resumed', runId: 'wrun_1', threadId: 't1', userId: 'u1', startIndex: 3, time: expect.any(String) })]);
   });
 
   it("writes the debug stream check's report as the quoted message the test servers grep for", () => {

@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-
 /**
  * The app's Prometheus metrics. Each process counts what it did itself (the steps it ran, the
  * streams it served); with several instances, Prometheus scrapes each and sums.

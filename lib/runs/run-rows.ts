@@ -59,9 +59,7 @@ export async function runRows(db: AppDatabase, userId: string, query: RunPageQue
     ])
     .where('run.user_id', '=', userId);
   if (cursor) {
-    select = select.where((eb) =>
-      eb.or([eb('run.created_at', '<', cursor.created_at), eb.and([eb('run.created_at', '=', cursor.created_at), eb('run.run_id', '<', cursor.run_id)])]),
-    );
+    select = select.where((eb) => eb.or([eb('run.created_at', '<', cursor.created_at), eb.and([eb('run.created_at', '=', cursor.created_at), eb('run.run_id', '<', cursor.run_id)])]));
   }
   const rows = await select.orderBy('run.created_at', 'desc').orderBy('run.run_id', 'desc').limit(query.limit).execute();
   return rows.map((row) => ({

@@ -70,7 +70,12 @@ describe('crash recovery', () => {
       expect.objectContaining({ attempt: 1, outcome: 'crashed', source: 'estimated' }),
       expect.objectContaining({ outcome: 'completed', source: 'provider', outputTokens: 300 }),
     ]);
-    const streamedBeforeCrash = streamedTokens(replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')));
+    const streamedBeforeCrash = streamedTokens(
+      replay.slice(
+        0,
+        replay.findIndex((chunk) => chunk.type === 'data-reset'),
+      ),
+    );
     expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);
     expect(streamedBeforeCrash).toBeGreaterThanOrEqual(streamedTokens(beforeCrash));
   });

@@ -16,15 +16,16 @@ const prompt = toolTurnPrompt({ words: 30, tps: 40 });
 
 type KillPoint = (seen: readonly UIMessageChunk[]) => boolean;
 
-
 const count = (seen: readonly UIMessageChunk[], type: UIMessageChunk['type']) => seen.filter((chunk) => chunk.type === type).length;
 const toolOf = (seen: readonly UIMessageChunk[], toolCallId: string) =>
   seen.find((chunk): chunk is Extract<UIMessageChunk, { type: 'tool-input-start' }> => chunk.type === 'tool-input-start' && chunk.toolCallId === toolCallId)?.toolName;
-const lastIs = (type: UIMessageChunk['type'], tool?: string): KillPoint => (seen) => {
-  const last = seen.at(-1);
-  if (last?.type !== type) return false;
-  return tool === undefined || ('toolCallId' in last && toolOf(seen, last.toolCallId) === tool);
-};
+const lastIs =
+  (type: UIMessageChunk['type'], tool?: string): KillPoint =>
+  (seen) => {
+    const last = seen.at(-1);
+    if (last?.type !== type) return false;
+    return tool === undefined || ('toolCallId' in last && toolOf(seen, last.toolCallId) === tool);
+  };
 
 const killPoints: Array<[string, KillPoint]> = [
   ['mid text before the first tool', (seen) => count(seen, 'text-delta') >= 3],

@@ -58,7 +58,9 @@ async function snapshotState() {
   };
   const { alice, bob, carol } = world;
   return {
-    alice: await Promise.all(['/api/threads', `/api/threads/${world.aliceThreadId}`, `/api/chat/${world.aliceRunId}`, `/api/billing/runs/${world.aliceRunId}`, '/api/billing/usage'].map((path) => read(alice, path))),
+    alice: await Promise.all(
+      ['/api/threads', `/api/threads/${world.aliceThreadId}`, `/api/chat/${world.aliceRunId}`, `/api/billing/runs/${world.aliceRunId}`, '/api/billing/usage'].map((path) => read(alice, path)),
+    ),
     bob: await Promise.all(['/api/threads', '/api/billing/usage'].map((path) => read(bob, path))),
     carol: await Promise.all(['/api/threads', `/api/threads/${world.carolThreadId}`, `/api/chat/${world.carolRunId}`, '/api/billing/usage'].map((path) => read(carol, path))),
   };
@@ -83,7 +85,7 @@ beforeAll(async () => {
   stateBefore = await snapshotState();
 });
 
-const resolve = <T,>(value: T | ((world: World) => T)): T => (typeof value === 'function' ? (value as (world: World) => T)(world) : value);
+const resolve = <T>(value: T | ((world: World) => T)): T => (typeof value === 'function' ? (value as (world: World) => T)(world) : value);
 
 function requestOf(row: HostileRow): RawRequest {
   const body = row.body === undefined ? undefined : resolve(row.body);

@@ -23,7 +23,6 @@ async function replay(session: Session, runId: string, startIndex = 0): Promise<
   return readChunks(await getStream(fixture.server.url, session.token, runId, startIndex));
 }
 
-
 describe('a turn with tools', () => {
   it('streams every tool as a well-formed card with its result, and stores exactly what was shown', async () => {
     const session = await createSession(fixture.server.url);

@@ -58,10 +58,16 @@ function contentText(content: unknown): string {
 
 function directive(text: string): Map<string, string> {
   const fields = /\[\[stub\b([^\]]*)\]\]/.exec(text)?.[1] ?? '';
-  return new Map(fields.trim().split(/\s+/).filter(Boolean).map((field) => {
-    const [key = '', value = 'true'] = field.split('=');
-    return [key, value];
-  }));
+  return new Map(
+    fields
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((field) => {
+        const [key = '', value = 'true'] = field.split('=');
+        return [key, value];
+      }),
+  );
 }
 
 /**
@@ -89,8 +95,21 @@ const slowWords = (count: number) => Array.from({ length: count }, (_, index) =>
 async function streamReply(response: ServerResponse, record: StubRequest, body: any, options: Map<string, string>): Promise<void> {
   const id = `chatcmpl-${record.startedAt}`;
   const send = (payload: unknown) => response.write(`data: ${JSON.stringify(payload)}\n\n`);
-  const chunk = (delta: object, finishReason: string | null = null) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
-  const usage = (completionTokens: number) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens } });
+  const chunk = (delta: object, finishReason: string | null = null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: body.model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  });
+  const usage = (completionTokens: number) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: body.model,
+    choices: [],
+    usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens },
+  });
   const tool = options.get('tool');
   send(chunk({ role: 'assistant', content: '' }));
   if (tool && !record.afterToolResult) {
@@ -140,7 +159,15 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     if (unanswered) {
       record.rejected = `unanswered tool call ${unanswered}`;
       response.writeHead(400, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${unanswered}`, type: 'invalid_request_error', code: null } }));
+      response.end(
+        JSON.stringify({
+          error: {
+            message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${unanswered}`,
+            type: 'invalid_request_error',
+            code: null,
+          },
+        }),
+      );
       record.ended = { how: 'completed', at: Date.now() };
       return;
     }

@@ -54,7 +54,10 @@ describe.skipIf(testsUsePostgres)('local world: a crash inside a step completion
     // The crash: lock claimed, entity written as completed, the event write cut off.
     const step = JSON.parse(await readFile(stepFile, 'utf8'));
     await claimLock(lockFile);
-    await writeFile(stepFile, JSON.stringify({ ...step, status: 'completed', output: { __type: 'Uint8Array', data: Buffer.from('"done"').toString('base64') }, completedAt: new Date().toISOString() }));
+    await writeFile(
+      stepFile,
+      JSON.stringify({ ...step, status: 'completed', output: { __type: 'Uint8Array', data: Buffer.from('"done"').toString('base64') }, completedAt: new Date().toISOString() }),
+    );
     expect(await terminalEvents(world, runId)).toHaveLength(0);
 
     // The queue delivers the step again; the runtime's first call is step_started.
