@@ -1,6 +1,6 @@
 import type { Session } from '../test/support/chat-client';
 import { watchProcess } from './process-metrics';
-import { round, summarize, type Summary } from './stats';
+import { round, type Summary, summarize } from './stats';
 import type { WriteCounter } from './storage-writes';
 import type { ChatSystem } from './systems';
 import { isDelta, readTimed } from './timed-stream';

@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
-import { coldBurstHeader, coldBurstMet, coldBurstRows, type ColdBurstResult } from './cold-burst';
+import { type ColdBurstResult, coldBurstHeader, coldBurstMet, coldBurstRows } from './cold-burst';
 import type { ConcurrencyResult } from './measures';
-import type { ChatSystem } from './systems';
 import { round, type Summary } from './stats';
+import type { ChatSystem } from './systems';
 
 export type SystemName = ChatSystem['name'];
 

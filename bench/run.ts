@@ -15,11 +15,11 @@ import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
 import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
-import { benchServerStarter, coldBurst, coldBurstHeader, type ColdBurstResult, coldBurstRows } from './cold-burst';
+import { benchServerStarter, type ColdBurstResult, coldBurst, coldBurstHeader, coldBurstRows } from './cold-burst';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
-import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { soak } from './soak';
+import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
 
 const root = path.resolve(import.meta.dirname, '..');

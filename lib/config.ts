@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from './db/pool-budget';
 import { z } from 'zod';
+import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from './db/pool-budget';
 
 /**
  * Which language model answers. `simulated` is the built-in deterministic model used when no

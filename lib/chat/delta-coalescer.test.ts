@@ -1,5 +1,5 @@
-import type { UIMessageChunk } from 'ai';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { assembleRaw } from '../../test/support/chat-client';
 import { DeltaCoalescer } from './delta-coalescer';

@@ -1,5 +1,5 @@
-import type { AppDatabase } from '../db/database';
 import type { Selectable } from 'kysely';
+import type { AppDatabase } from '../db/database';
 import type { ChatRunTable } from '../db/schema';
 
 export type ChatRun = {

@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
-import { createHash } from 'node:crypto';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { replyMessageId, runIdOfReply } from './message-protocol';

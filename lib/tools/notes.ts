@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
 export interface NewNote {

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { AppDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 

@@ -1,5 +1,5 @@
-import { Agent } from '@mastra/core/agent';
 import type { ToolsInput } from '@mastra/core/agent';
+import { Agent } from '@mastra/core/agent';
 import type { MastraMemory } from '@mastra/core/memory';
 import { RequestContext } from '@mastra/core/request-context';
 import type { ModelConfig } from '../../lib/config';

@@ -1,5 +1,5 @@
-import { createTool } from '@mastra/core/tools';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import type { AppDatabase } from '../../lib/db/database';
 import { replyTokens } from '../../lib/sim/reply-text';

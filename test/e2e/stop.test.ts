@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRecords } from '../support/tool-turns';
 import { type OpenAIStub, type StubRequest, startOpenAIStub } from '../support/openai-stub';
+import { runRecords } from '../support/tool-turns';
 import { openNewChat, sendMessage, shownMessages, storedThread, waitForStatus, words } from './chat-page';
 import { useE2E } from './fixture';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];

@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession, postChatWith, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
 import { type RawRequest, type RawResponse, rawRequest } from '../support/raw-request';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import type { RunPage, RunSummary } from '../../lib/runs/list-runs';
+import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { queryAppDatabase } from '../support/tool-turns';
 

@@ -1,5 +1,5 @@
-import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
 import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';

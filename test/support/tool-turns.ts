@@ -1,6 +1,6 @@
+import path from 'node:path';
 import { createClient } from '@libsql/client';
 import { getToolName, isToolUIPart, type UIMessage } from 'ai';
-import path from 'node:path';
 import { expect } from 'vitest';
 import { getJson, getThread } from './chat-client';
 import { withClient } from './postgres';

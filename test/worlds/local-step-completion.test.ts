@@ -1,9 +1,9 @@
-import { readFile, writeFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLocalWorld } from '@workflow/world-local';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeDataDir } from '../support/server';
 import { testsUsePostgres } from '../support/postgres';
+import { makeDataDir } from '../support/server';
 
 /**
  * The local world writes a step's completion as a lock file, then the step entity, then the
