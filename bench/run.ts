@@ -127,7 +127,9 @@ async function main() {
         log(`${system.label}: ${turns} concurrent turns`);
         const session = await createSession(server.url);
         const result = await concurrentTurns(system, session, turns, server.process.pid ?? 0);
-        (results.concurrency[system.name] ??= []).push(result);
+        const runs = results.concurrency[system.name] ?? [];
+        runs.push(result);
+        results.concurrency[system.name] = runs;
         log(
           `  completed ${result.completed}/${turns}, first token p99 ${result.firstTokenMs.p99} ms, gap p99 ${result.gapMs.p99} ms, ${result.wallSeconds} s, CPU ${result.cpuPercentOfOneCore}%, RSS ${result.peakRssMb} MB`,
         );

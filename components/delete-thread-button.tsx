@@ -37,9 +37,8 @@ export function DeleteThreadButton({ threadId, title, onDeleted }: { threadId: s
     );
   }
   return (
-    <span
+    <fieldset
       className="thread-confirm"
-      role="group"
       aria-label={`Delete “${title}”?`}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
@@ -55,6 +54,6 @@ export function DeleteThreadButton({ threadId, title, onDeleted }: { threadId: s
       <button type="button" disabled={step === 'deleting'} onClick={() => setStep('idle')}>
         Cancel
       </button>
-    </span>
+    </fieldset>
   );
 }

@@ -37,7 +37,9 @@ export async function versionsOfThread(db: AppDatabase, threadId: string, userMe
   const versions: MessageVersions = {};
   for (const row of rows) {
     const message: ChatMessage = { id: row.message_id, role: 'assistant', parts: JSON.parse(row.parts) as ChatMessage['parts'] };
-    (versions[row.user_message_id] ??= []).push(message);
+    const answers = versions[row.user_message_id] ?? [];
+    answers.push(message);
+    versions[row.user_message_id] = answers;
   }
   return versions;
 }

@@ -20,8 +20,8 @@ class LibsqlConnection implements DatabaseConnection {
     };
   }
 
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  // Kysely calls this inside its stream's try/finally, so throwing here surfaces as that stream's error.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming queries are not supported by the libsql dialect');
   }
 }

@@ -111,7 +111,7 @@ describe('GET /api/runs', () => {
     expect(body.error.code).toBe('bad_request:before');
   });
 
-  it.each([['?limit=0'], ['?limit=201'], ['?limit=abc'], ['?limit=2.5'], ['?limit='], ['?before=not-a-run'], ['?before=wrun_' + 'x'.repeat(60)]])('answers 400 to %s', async (query) => {
+  it.each([['?limit=0'], ['?limit=201'], ['?limit=abc'], ['?limit=2.5'], ['?limit='], ['?before=not-a-run'], [`?before=wrun_${'x'.repeat(60)}`]])('answers 400 to %s', async (query) => {
     const { status, body } = await getJson(fixture.server.url, users.alice.token, `/api/runs${query}`);
     expect(status).toBe(400);
     expect(body.error.code).toBe('bad_request:query');

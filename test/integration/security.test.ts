@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { assemble, createSession, getJson, getStream, postChat, postChatWith, readChunks, runIdOf, type Session, stopRun, textOf, userMessage, waitForRunEnd } from '../support/chat-client';
+import { assemble, getJson, getStream, postChat, postChatWith, readChunks, runIdOf, type Session, stopRun, textOf, userMessage, waitForRunEnd } from '../support/chat-client';
 import { rawRequest } from '../support/raw-request';
 import { useTestServer } from '../support/server';
 

@@ -65,7 +65,7 @@ describe.skipIf(testsUsePostgres)('local world: a crash inside a step completion
 
     const events = await terminalEvents(world, runId);
     expect(events.map((event) => event.eventType)).toEqual(['step_completed']);
-    const result = (events[0]?.eventData as { result: Uint8Array }).result;
+    const result = (events[0]!.eventData as { result: Uint8Array }).result;
     expect(new TextDecoder().decode(result)).toBe('"done"');
     // A further delivery finds the event and adds nothing.
     await expect(world.events.create(runId, { eventType: 'step_started', specVersion: 2, correlationId: stepId, eventData: { stepName: 'alignStoredReply' } })).rejects.toThrow(/terminal state/);
