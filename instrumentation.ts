@@ -7,11 +7,7 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ excludeNetworkFromReports }, { getConfig }, { startTracing }] = await Promise.all([
-    import('./lib/diagnostic-reports'),
-    import('./lib/config'),
-    import('./lib/observability/tracing'),
-  ]);
+  const [{ excludeNetworkFromReports }, { getConfig }, { startTracing }] = await Promise.all([import('./lib/diagnostic-reports'), import('./lib/config'), import('./lib/observability/tracing')]);
   excludeNetworkFromReports();
   startTracing(getConfig().observability);
   const { getWorld } = await import('workflow/runtime');

@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import { type NextRequest, NextResponse } from 'next/server';
 import { AppError } from '@/lib/errors';
 
 const webhookPrefix = '/.well-known/workflow/v1/webhook';

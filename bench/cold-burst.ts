@@ -83,7 +83,12 @@ async function crashMidTurns(server: TestServer, turns: number): Promise<void> {
  * SIGKILL with N runs in flight (which it recovers during the burst). Servers are started with
  * `start` and stopped here; the caller removes their data.
  */
-export async function coldBurst(start: (dataDir?: string) => Promise<TestServer>, world: 'local' | 'postgres', turns: number, log: (message: string) => void): Promise<{ result: ColdBurstResult; dataDir: string }> {
+export async function coldBurst(
+  start: (dataDir?: string) => Promise<TestServer>,
+  world: 'local' | 'postgres',
+  turns: number,
+  log: (message: string) => void,
+): Promise<{ result: ColdBurstResult; dataDir: string }> {
   const server = await start();
   log(`  fresh server: ${turns} turns`);
   const fresh = await burst(server, turns);
@@ -108,7 +113,10 @@ const stallLimitMs = 200;
 
 /** Whether a world's cold bursts met the target: completion within 1.2× of warm and no stall over 200 ms. */
 export function coldBurstMet(result: ColdBurstResult): boolean {
-  return [result.fresh, result.restarted].every((cold) => cold.lost === 0 && cold.wallSeconds <= result.warm.wallSeconds * coldOverWarm && cold.longestStallMs <= stallLimitMs) && result.warm.longestStallMs <= stallLimitMs;
+  return (
+    [result.fresh, result.restarted].every((cold) => cold.lost === 0 && cold.wallSeconds <= result.warm.wallSeconds * coldOverWarm && cold.longestStallMs <= stallLimitMs) &&
+    result.warm.longestStallMs <= stallLimitMs
+  );
 }
 
 /** Markdown rows: one per world and burst. */

@@ -1,6 +1,6 @@
 import type { Session } from '../test/support/chat-client';
 import { watchProcess } from './process-metrics';
-import { round, summarize, type Summary } from './stats';
+import { round, type Summary, summarize } from './stats';
 import type { WriteCounter } from './storage-writes';
 import type { ChatSystem } from './systems';
 import { isDelta, readTimed } from './timed-stream';
@@ -28,14 +28,14 @@ export async function timeToFirstToken(system: ChatSystem, session: Session, run
  * What admission control costs a turn: time to first token on two servers that differ only in
  * their rate limits, sampled alternately so both see the same machine.
  */
-export async function admissionCost(
-  off: { system: ChatSystem; session: Session },
-  on: { system: ChatSystem; session: Session },
-  runs: number,
-): Promise<{ off: Summary; on: Summary }> {
+export async function admissionCost(off: { system: ChatSystem; session: Session }, on: { system: ChatSystem; session: Session }, runs: number): Promise<{ off: Summary; on: Summary }> {
   const values = { off: [] as Array<number | undefined>, on: [] as Array<number | undefined> };
   for (let run = 0; run < runs; run++) {
-    for (const [key, side] of [['off', off], ['on', on]] as const) values[key].push(await firstTokenMs(side.system, side.session, `Admission ${run} [[sim words=5 tps=40]]`));
+    for (const [key, side] of [
+      ['off', off],
+      ['on', on],
+    ] as const)
+      values[key].push(await firstTokenMs(side.system, side.session, `Admission ${run} [[sim words=5 tps=40]]`));
   }
   return { off: summarize(defined(values.off)), on: summarize(defined(values.on)) };
 }

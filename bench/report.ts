@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
-import { coldBurstHeader, coldBurstMet, coldBurstRows, type ColdBurstResult } from './cold-burst';
+import { type ColdBurstResult, coldBurstHeader, coldBurstMet, coldBurstRows } from './cold-burst';
 import type { ConcurrencyResult } from './measures';
-import type { ChatSystem } from './systems';
 import { round, type Summary } from './stats';
+import type { ChatSystem } from './systems';
 
 export type SystemName = ChatSystem['name'];
 
@@ -39,12 +39,32 @@ function targets(results: BenchResults): string[][] {
   const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'missed');
   return [
     ['Time to first token within 1.15× of direct (median)', ratio(ours?.median, direct?.median), verdict(ours && direct ? ours.median <= direct.median * 1.15 : undefined)],
-    ['≥ 2,000 tokens/s through one durable stream (median)', `${results.tokensPerSecond['ours-local']?.median ?? '–'}`, verdict(results.tokensPerSecond['ours-local'] ? results.tokensPerSecond['ours-local'].median >= 2000 : undefined)],
+    [
+      '≥ 2,000 tokens/s through one durable stream (median)',
+      `${results.tokensPerSecond['ours-local']?.median ?? '–'}`,
+      verdict(results.tokensPerSecond['ours-local'] ? results.tokensPerSecond['ours-local'].median >= 2000 : undefined),
+    ],
     ['Resume to first chunk < 50 ms p99 (local world, in progress)', `${resume?.inProgress?.p99 ?? '–'} ms`, verdict(resume?.inProgress ? resume.inProgress.p99 < 50 : undefined)],
-    ['200 concurrent turns: p99 chunk gap < 250 ms, nothing lost', gapAt200 ? `${gapAt200.gapMs.p99} ms, ${gapAt200.lost} lost` : '–', verdict(gapAt200 ? gapAt200.gapMs.p99 < 250 && gapAt200.lost === 0 : undefined)],
-    ['≤ 50 durable writes per 1,000 tokens', `${results.writesPer1kTokens['ours-local']?.writes ?? '–'}`, verdict(results.writesPer1kTokens['ours-local'] ? results.writesPer1kTokens['ours-local'].writes <= 50 : undefined)],
-    ['Cold burst (fresh and restarted) within 1.2× of warm, no event-loop stall over 200 ms', results.coldBurst?.length ? results.coldBurst.map((row) => `${row.world}: ${coldBurstMet(row) ? 'yes' : 'no'}`).join(', ') : '–', verdict(results.coldBurst?.length ? results.coldBurst.every(coldBurstMet) : undefined)],
-    ['Resume latency ahead of resumable-stream (p99, in progress)', `${resume?.inProgress?.p99 ?? '–'} vs ${rs?.p99 ?? '–'} ms`, verdict(resume?.inProgress && rs ? resume.inProgress.p99 < rs.p99 : undefined)],
+    [
+      '200 concurrent turns: p99 chunk gap < 250 ms, nothing lost',
+      gapAt200 ? `${gapAt200.gapMs.p99} ms, ${gapAt200.lost} lost` : '–',
+      verdict(gapAt200 ? gapAt200.gapMs.p99 < 250 && gapAt200.lost === 0 : undefined),
+    ],
+    [
+      '≤ 50 durable writes per 1,000 tokens',
+      `${results.writesPer1kTokens['ours-local']?.writes ?? '–'}`,
+      verdict(results.writesPer1kTokens['ours-local'] ? results.writesPer1kTokens['ours-local'].writes <= 50 : undefined),
+    ],
+    [
+      'Cold burst (fresh and restarted) within 1.2× of warm, no event-loop stall over 200 ms',
+      results.coldBurst?.length ? results.coldBurst.map((row) => `${row.world}: ${coldBurstMet(row) ? 'yes' : 'no'}`).join(', ') : '–',
+      verdict(results.coldBurst?.length ? results.coldBurst.every(coldBurstMet) : undefined),
+    ],
+    [
+      'Resume latency ahead of resumable-stream (p99, in progress)',
+      `${resume?.inProgress?.p99 ?? '–'} vs ${rs?.p99 ?? '–'} ms`,
+      verdict(resume?.inProgress && rs ? resume.inProgress.p99 < rs.p99 : undefined),
+    ],
   ];
 }
 
@@ -104,19 +124,28 @@ ${table(['Target', 'Measured', ''], targets(results))}
 
 ![time to first token](../bench/results/ttft.svg)
 
-${table(['System', 'median / p99', 'ratio to (a), median'], names.map((name) => [label(name), cell(results.ttftMs[name]), ratio(results.ttftMs[name]?.median, results.ttftMs.direct?.median)]))}
+${table(
+  ['System', 'median / p99', 'ratio to (a), median'],
+  names.map((name) => [label(name), cell(results.ttftMs[name]), ratio(results.ttftMs[name]?.median, results.ttftMs.direct?.median)]),
+)}
 
 ## Sustained tokens per second, one stream, model as fast as possible
 
 ![throughput](../bench/results/throughput.svg)
 
-${table(['System', 'median / p99', 'ratio to (a), median'], names.map((name) => [label(name), cell(results.tokensPerSecond[name]), ratio(results.tokensPerSecond[name]?.median, results.tokensPerSecond.direct?.median)]))}
+${table(
+  ['System', 'median / p99', 'ratio to (a), median'],
+  names.map((name) => [label(name), cell(results.tokensPerSecond[name]), ratio(results.tokensPerSecond[name]?.median, results.tokensPerSecond.direct?.median)]),
+)}
 
 ## Resume latency: reconnect to first replayed chunk (ms)
 
 ![resume latency](../bench/results/resume.svg)
 
-${table(['System', 'run in progress', 'finished run'], names.map((name) => [label(name), cell(results.resumeMs[name]?.inProgress), cell(results.resumeMs[name]?.finished)]))}
+${table(
+  ['System', 'run in progress', 'finished run'],
+  names.map((name) => [label(name), cell(results.resumeMs[name]?.inProgress), cell(results.resumeMs[name]?.finished)]),
+)}
 
 (a) cannot resume at all; resumable-stream re-attaches only while the producing request is
 still running and cannot replay a finished reply.
@@ -141,10 +170,14 @@ tabs. The stall is the server's own event-loop delay monitor (\`nodejs_eventloop
 
 ${
   results.admissionTtftMs
-    ? '![admission](../bench/results/admission.svg)\n\n' + table(['Rate limits', 'time to first token ms, median / p99', 'ratio to off, median'], [
-        ['off (`RATE_LIMIT_RUNS=0`, `RATE_LIMIT_ACTIVE_RUNS=0`)', cell(results.admissionTtftMs.off), '1×'],
-        ['on (4 turns at once, per-window counter)', cell(results.admissionTtftMs.on), ratio(results.admissionTtftMs.on.median, results.admissionTtftMs.off.median)],
-      ])
+    ? '![admission](../bench/results/admission.svg)\n\n' +
+      table(
+        ['Rate limits', 'time to first token ms, median / p99', 'ratio to off, median'],
+        [
+          ['off (`RATE_LIMIT_RUNS=0`, `RATE_LIMIT_ACTIVE_RUNS=0`)', cell(results.admissionTtftMs.off), '1×'],
+          ['on (4 turns at once, per-window counter)', cell(results.admissionTtftMs.on), ratio(results.admissionTtftMs.on.median, results.admissionTtftMs.off.median)],
+        ],
+      )
     : 'Not measured in this run.'
 }
 
@@ -156,7 +189,10 @@ and asks the world about the ones not yet charged.
 
 ![writes](../bench/results/writes.svg)
 
-${table(['System', 'writes', 'bytes'], names.map((name) => [label(name), String(results.writesPer1kTokens[name]?.writes ?? '–'), String(results.writesPer1kTokens[name]?.bytes ?? 'n/a')]))}
+${table(
+  ['System', 'writes', 'bytes'],
+  names.map((name) => [label(name), String(results.writesPer1kTokens[name]?.writes ?? '–'), String(results.writesPer1kTokens[name]?.bytes ?? 'n/a')]),
+)}
 
 Writes are files (local world: stream chunks, events, steps, runs), rows (Postgres world) or
 Redis write commands (resumable-stream: publishes and key updates).
@@ -175,8 +211,24 @@ export async function writeReport(results: BenchResults, root: string): Promise<
     { label: 'median', values: names.map((name) => pick(name)?.median ?? null) },
     { label: 'p99', values: names.map((name) => pick(name)?.p99 ?? null) },
   ];
-  await writeFile(path.join(dir, 'ttft.svg'), barChart('Time to first token', 'ms, lower is better', labels, medianP99((name) => results.ttftMs[name])));
-  await writeFile(path.join(dir, 'throughput.svg'), barChart('Sustained tokens per second, one stream', 'tokens/s, higher is better', labels, medianP99((name) => results.tokensPerSecond[name])));
+  await writeFile(
+    path.join(dir, 'ttft.svg'),
+    barChart(
+      'Time to first token',
+      'ms, lower is better',
+      labels,
+      medianP99((name) => results.ttftMs[name]),
+    ),
+  );
+  await writeFile(
+    path.join(dir, 'throughput.svg'),
+    barChart(
+      'Sustained tokens per second, one stream',
+      'tokens/s, higher is better',
+      labels,
+      medianP99((name) => results.tokensPerSecond[name]),
+    ),
+  );
   await writeFile(
     path.join(dir, 'resume.svg'),
     barChart('Resume: reconnect to first chunk', 'ms, p99; missing bar = cannot resume', labels, [
@@ -201,10 +253,15 @@ export async function writeReport(results: BenchResults, root: string): Promise<
   if (admission) {
     await writeFile(
       path.join(dir, 'admission.svg'),
-      barChart('Time to first token, rate limits off and on (ours, local world)', 'ms, lower is better', ['limits off', 'limits on'], [
-        { label: 'median', values: [admission.off.median, admission.on.median] },
-        { label: 'p99', values: [admission.off.p99, admission.on.p99] },
-      ]),
+      barChart(
+        'Time to first token, rate limits off and on (ours, local world)',
+        'ms, lower is better',
+        ['limits off', 'limits on'],
+        [
+          { label: 'median', values: [admission.off.median, admission.on.median] },
+          { label: 'p99', values: [admission.off.p99, admission.on.p99] },
+        ],
+      ),
     );
   }
   const target = path.join(root, 'docs/performance.md');

@@ -15,15 +15,18 @@ import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
 import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
-import { benchServerStarter, coldBurst, coldBurstHeader, type ColdBurstResult, coldBurstRows } from './cold-burst';
+import { benchServerStarter, type ColdBurstResult, coldBurst, coldBurstHeader, coldBurstRows } from './cold-burst';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { type BenchResults, writeReport } from './report';
-import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { soak } from './soak';
+import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
 
 const root = path.resolve(import.meta.dirname, '..');
-const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400').split(',').map(Number).filter((n) => n > 0);
+const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const samples = Number(process.env.BENCH_SAMPLES ?? 20);
 const coldBurstTurns = Number(process.env.BENCH_COLD_BURST ?? 100);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -63,9 +66,7 @@ async function main() {
   try {
     const local = await startServer({ env: serverEnv, databaseUrl: '' });
     servers.push(local);
-    const systems: Array<{ system: ChatSystem; server: TestServer; writes: WriteCounter | null }> = [
-      { system: directSystem(local.url), server: local, writes: null },
-    ];
+    const systems: Array<{ system: ChatSystem; server: TestServer; writes: WriteCounter | null }> = [{ system: directSystem(local.url), server: local, writes: null }];
     if (await redisAnswers(redisUrl)) systems.push({ system: resumableStreamSystem(local.url), server: local, writes: redisWrites(redisUrl) });
     else log('Redis not reachable: skipping the resumable-stream baseline');
     systems.push({ system: durableSystem('ours-local', local.url), server: local, writes: localWorldWrites(local.dataDir) });
@@ -126,8 +127,12 @@ async function main() {
         log(`${system.label}: ${turns} concurrent turns`);
         const session = await createSession(server.url);
         const result = await concurrentTurns(system, session, turns, server.process.pid ?? 0);
-        (results.concurrency[system.name] ??= []).push(result);
-        log(`  completed ${result.completed}/${turns}, first token p99 ${result.firstTokenMs.p99} ms, gap p99 ${result.gapMs.p99} ms, ${result.wallSeconds} s, CPU ${result.cpuPercentOfOneCore}%, RSS ${result.peakRssMb} MB`);
+        const runs = results.concurrency[system.name] ?? [];
+        runs.push(result);
+        results.concurrency[system.name] = runs;
+        log(
+          `  completed ${result.completed}/${turns}, first token p99 ${result.firstTokenMs.p99} ms, gap p99 ${result.gapMs.p99} ms, ${result.wallSeconds} s, CPU ${result.cpuPercentOfOneCore}%, RSS ${result.peakRssMb} MB`,
+        );
         if (result.lost > 0) break;
       }
     }
@@ -172,7 +177,11 @@ async function soakMain(turns: number) {
 if (process.env.BENCH_ONLY === 'cold-burst') {
   const results = await coldBursts();
   await writeFile(path.join(root, 'bench/results/cold-burst.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n| ${coldBurstHeader.join(' | ')} |\n${coldBurstRows(results).map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
+  console.log(
+    `\n| ${coldBurstHeader.join(' | ')} |\n${coldBurstRows(results)
+      .map((row) => `| ${row.join(' | ')} |`)
+      .join('\n')}`,
+  );
 } else if (process.argv.includes('--report-only')) {
   await writeReport(JSON.parse(await readFile(path.join(root, 'bench/results/latest.json'), 'utf8')) as BenchResults, root);
 } else if (process.env.BENCH_SOAK_TURNS) {

@@ -53,7 +53,8 @@ async function oneTurn(server: TestServer, session: Session, turn: number): Prom
 
 export async function soak(server: TestServer, turns: number, concurrency: number, log: (message: string) => void): Promise<SoakResult> {
   const sessions = await Promise.all(Array.from({ length: concurrency }, () => createSession(server.url)));
-  const samples: SoakSample[] = [await sample(server, 0, true)];
+  const initial = await sample(server, 0, true);
+  const samples: SoakSample[] = [initial];
   let baseline: SoakSample | undefined;
   let started = 0;
   let done = 0;
@@ -74,5 +75,5 @@ export async function soak(server: TestServer, turns: number, concurrency: numbe
   // Readers and runs wind down; pruning passes keep running.
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   const final = await sample(server, done, true);
-  return { turns: done, concurrency, samples, baseline: baseline ?? samples[0]!, final };
+  return { turns: done, concurrency, samples, baseline: baseline ?? initial, final };
 }

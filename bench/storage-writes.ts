@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { withClient } from '../test/support/postgres';
 import { createClient } from 'redis';
+import { withClient } from '../test/support/postgres';
 
 /** A count of durable writes and the bytes they stored, as of now. */
 export interface WriteCounter {

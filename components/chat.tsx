@@ -102,14 +102,7 @@ export function Chat({ threadId, initialMessages, initialVersions, activeRunId, 
         </header>
         <main className="messages" data-testid="messages">
           {messages.length === 0 && <p className="empty">Ask anything. Close the tab mid-answer and come back: the answer keeps going.</p>}
-          <Conversation
-            messages={messages}
-            versions={versions}
-            busy={busy}
-            failure={lastIsAnswer ? error?.message : undefined}
-            onRegenerate={regenerateAnswer}
-            onEdit={editMessage}
-          />
+          <Conversation messages={messages} versions={versions} busy={busy} failure={lastIsAnswer ? error?.message : undefined} onRegenerate={regenerateAnswer} onEdit={editMessage} />
           {notice && (
             <p className="notice" role="status">
               {notice}

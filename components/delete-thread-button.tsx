@@ -25,15 +25,20 @@ export function DeleteThreadButton({ threadId, title, onDeleted }: { threadId: s
 
   if (step === 'idle' || step === 'failed') {
     return (
-      <button type="button" className="thread-delete" aria-label={`Delete conversation: ${title}`} onClick={() => setStep('confirming')} title={step === 'failed' ? 'Could not delete; try again' : 'Delete'}>
+      <button
+        type="button"
+        className="thread-delete"
+        aria-label={`Delete conversation: ${title}`}
+        onClick={() => setStep('confirming')}
+        title={step === 'failed' ? 'Could not delete; try again' : 'Delete'}
+      >
         {step === 'failed' ? '!' : '×'}
       </button>
     );
   }
   return (
-    <span
+    <fieldset
       className="thread-confirm"
-      role="group"
       aria-label={`Delete “${title}”?`}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
@@ -49,6 +54,6 @@ export function DeleteThreadButton({ threadId, title, onDeleted }: { threadId: s
       <button type="button" disabled={step === 'deleting'} onClick={() => setStep('idle')}>
         Cancel
       </button>
-    </span>
+    </fieldset>
   );
 }

@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { type DayUsage, UsageChart } from './usage-chart';
 import { ScreenHeader } from './screen-header';
+import { type DayUsage, UsageChart } from './usage-chart';
 
 interface UsageReport {
   from: string;

@@ -1,8 +1,8 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import type { ChatMessage } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
-import { useEffect, useState } from 'react';
 
 export interface ThreadView {
   messages: ChatMessage[];

@@ -1,16 +1,13 @@
 import path from 'node:path';
-import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from './db/pool-budget';
 import { z } from 'zod';
+import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from './db/pool-budget';
 
 /**
  * Which language model answers. `simulated` is the built-in deterministic model used when no
  * provider key is configured; `router` is a Mastra model-router id such as `openai/gpt-4o-mini`;
  * `openai-compatible` talks to any server that speaks the OpenAI chat completions protocol.
  */
-export type ModelConfig =
-  | { kind: 'simulated'; tokensPerSecond: number }
-  | { kind: 'router'; id: string }
-  | { kind: 'openai-compatible'; baseURL: string; modelId: string; apiKey: string | undefined };
+export type ModelConfig = { kind: 'simulated'; tokensPerSecond: number } | { kind: 'router'; id: string } | { kind: 'openai-compatible'; baseURL: string; modelId: string; apiKey: string | undefined };
 
 /**
  * What a new message does while the thread's previous turn is still running: `reject` answers
@@ -129,14 +126,21 @@ const envSchema = z.object({
   RATE_LIMIT_GLOBAL_ACTIVE_RUNS: z.coerce.number().int().min(0).default(200),
   RATE_LIMIT_SESSIONS: z.coerce.number().int().min(0).default(10),
   RATE_LIMIT_STORE: z.enum(rateLimitStores).optional(),
-  RUN_RETENTION_HOURS: z.coerce.number().min(0).max(10 * 365 * 24).default(720),
+  RUN_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(10 * 365 * 24)
+    .default(720),
   DEBUG_PRUNE_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('durable-chat'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
 });
 
 type Env = Record<string, string | undefined>;

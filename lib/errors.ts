@@ -33,11 +33,7 @@ export class AppError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly headers: Record<string, string> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -51,10 +47,7 @@ export class AppError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json(
-      { error: { code: this.code, message: this.message, ...this.details } },
-      { status: this.status, headers: this.headers },
-    );
+    return Response.json({ error: { code: this.code, message: this.message, ...this.details } }, { status: this.status, headers: this.headers });
   }
 }
 

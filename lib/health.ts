@@ -43,8 +43,6 @@ export async function checkHealth(context: Pick<AppContext, 'db' | 'config'>): P
     status: ok ? 'ok' : 'degraded',
     world: postgres ? 'postgres' : 'local',
     database: { kind: postgres ? 'postgres' : 'sqlite', ok: database.ok, latencyMs: database.latencyMs },
-    queue: postgres
-      ? { kind: 'graphile-worker', ok: queue.ok, pendingJobs: queue.value?.pending, lockedJobs: queue.value?.locked }
-      : { kind: 'in-process', ok: true },
+    queue: postgres ? { kind: 'graphile-worker', ok: queue.ok, pendingJobs: queue.value?.pending, lockedJobs: queue.value?.locked } : { kind: 'in-process', ok: true },
   };
 }

@@ -1,6 +1,6 @@
+import path from 'node:path';
 import { LibSQLStore } from '@mastra/libsql';
 import { PostgresStore } from '@mastra/pg';
-import path from 'node:path';
 import type { AppConfig } from '../lib/config';
 
 /** Memory's storage: a LibSQL file in the data dir, or the app's PostgreSQL database. */

@@ -4,9 +4,10 @@
  * which must be empty and set up with `npm run db:setup`. Stop the server first. Finished runs'
  * streams stay in DATA_DIR/workflow: after the move they answer 410, as pruned runs do.
  */
-import { moveEmbeddedToPostgres, MoveRefusedError } from '../lib/storage-move/move-to-postgres';
-import { localWorldDataDir } from '../lib/runtime-env';
+
 import path from 'node:path';
+import { localWorldDataDir } from '../lib/runtime-env';
+import { MoveRefusedError, moveEmbeddedToPostgres } from '../lib/storage-move/move-to-postgres';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl?.match(/^postgres(ql)?:\/\//)) {

@@ -75,7 +75,10 @@ function vitestPass(name, storage, args) {
   const flaky = [];
   if (failing.length > 0) {
     console.log(`\n=== ${name}: running ${failing.length} failed file(s) once more ===`);
-    const second = runVitest(storage, failing.map((file) => file.name));
+    const second = runVitest(
+      storage,
+      failing.map((file) => file.name),
+    );
     const again = new Map((second.summary ? filesOf(second.summary) : []).map((file) => [file.name, file]));
     files = files.map((file) => {
       const rerun = again.get(file.name);

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { handleChatStream } from '@mastra/ai-sdk';
 import type { UIMessage, UIMessageChunk } from 'ai';
-import { randomUUID } from 'node:crypto';
 import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
 import type { AppContext } from '../app-context';
 import { openThreadForTurn } from '../chat/threads';

@@ -33,12 +33,7 @@ export interface TurnUsage {
  * for what it produced before the stop; a failed run is charged nothing (its attempts stay in
  * the cost-of-goods ledger).
  */
-export async function chargeRun(
-  db: AppDatabase,
-  config: Pick<AppConfig, 'model'>,
-  run: { runId: string; userId: string; threadId: string },
-  outcome: BilledOutcome,
-): Promise<TurnUsage> {
+export async function chargeRun(db: AppDatabase, config: Pick<AppConfig, 'model'>, run: { runId: string; userId: string; threadId: string }, outcome: BilledOutcome): Promise<TurnUsage> {
   const modelId = billingModelId(config.model);
   const usage = outcome.kind === 'failed' ? noUsage : addUsage(outcome.carried, outcome.consumed.usage);
   if (outcome.kind !== 'failed') {

@@ -1,8 +1,8 @@
 import type { UIMessageChunk } from 'ai';
-import type { AppDatabase } from '../db/database';
-import { hasAttempt, recordAttempt } from './ledger';
 import { readWholeStream } from '../chat/stream-contents';
 import { estimatedTokens } from '../chat/token-chunks';
+import type { AppDatabase } from '../db/database';
+import { hasAttempt, recordAttempt } from './ledger';
 import { finishedStepUsageOf, stepUsagesOf } from './step-usage';
 import { addUsage, noUsage } from './usage';
 

@@ -27,7 +27,11 @@ describe('billing ledger on a real SQLite file', () => {
     );
     await Promise.all(replays);
     const charge = await chargeOf(db, 'wrun_replayed');
-    const count = await db.selectFrom('billing_charges').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', 'wrun_replayed').executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('billing_charges')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('run_id', '=', 'wrun_replayed')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     expect(charge?.output_tokens).toBeGreaterThanOrEqual(40);
     // 100 uncached input at 0.15, 20 cached at 0.075 (1.5 rounds up), output at 0.6 per token.
@@ -36,9 +40,7 @@ describe('billing ledger on a real SQLite file', () => {
 
   it('keeps one row per attempt however often it is recorded', async () => {
     await Promise.all(
-      [1, 1, 2, 2, 2].map((attempt) =>
-        recordAttempt(db, { runId: 'wrun_attempts', attempt, modelId: 'simulated', usage, outcome: attempt === 1 ? 'failed' : 'completed', source: 'provider' }),
-      ),
+      [1, 1, 2, 2, 2].map((attempt) => recordAttempt(db, { runId: 'wrun_attempts', attempt, modelId: 'simulated', usage, outcome: attempt === 1 ? 'failed' : 'completed', source: 'provider' })),
     );
     expect((await attemptsOf(db, 'wrun_attempts')).map((row) => [row.attempt, row.outcome])).toEqual([
       [1, 'failed'],

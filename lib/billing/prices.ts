@@ -43,9 +43,6 @@ function scaled(tokens: number, pricePerMillion: bigint): bigint {
 /** Cost of some usage in micro-dollars. Cached input is billed at its own rate, not twice. */
 export function costMicros(usage: TokenUsage, modelPrice: ModelPrice): number {
   const uncachedInput = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
-  const total =
-    scaled(uncachedInput, modelPrice.inputPerMillion) +
-    scaled(usage.cachedInputTokens, modelPrice.cachedInputPerMillion) +
-    scaled(usage.outputTokens, modelPrice.outputPerMillion);
+  const total = scaled(uncachedInput, modelPrice.inputPerMillion) + scaled(usage.cachedInputTokens, modelPrice.cachedInputPerMillion) + scaled(usage.outputTokens, modelPrice.outputPerMillion);
   return Number(total);
 }

@@ -66,5 +66,8 @@ export function keptStepUsage(rows: readonly BillingStepTable[], storedSteps: nu
 
 /** Usage an attempt recorded for the steps it finished (exact, from the provider). */
 export function finishedStepUsageOf(rows: readonly BillingStepTable[], attempt: number): TokenUsage {
-  return rows.filter((row) => row.attempt === attempt).map(usageOf).reduce(addUsage, noUsage);
+  return rows
+    .filter((row) => row.attempt === attempt)
+    .map(usageOf)
+    .reduce(addUsage, noUsage);
 }

@@ -33,7 +33,11 @@ export class UsageMeter {
 
   observe(chunk: UIMessageChunk): void {
     if (chunk.type === 'start-step') this.streamed.push(0);
-    else if (this.streamed.length > 0) this.streamed[this.streamed.length - 1]! += estimatedTokens(chunk);
+    else {
+      const step = this.streamed.length - 1;
+      const sofar = this.streamed[step];
+      if (sofar !== undefined) this.streamed[step] = sofar + estimatedTokens(chunk);
+    }
   }
 
   /** Usage of the finished steps only: what a completed attempt consumed. */

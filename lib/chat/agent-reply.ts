@@ -3,11 +3,11 @@ import { handleChatStream } from '@mastra/ai-sdk';
 import type { Mastra } from '@mastra/core/mastra';
 import type { FinishReason, UIMessageChunk } from 'ai';
 import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
-import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
+import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
 import { withAttemptPartIds } from './message-protocol';
 import type { ChatTurn, StreamEnding } from './turn';
-import { type UnfinishedSteps, UnfinishedStepRecorder } from './unfinished-steps';
+import { UnfinishedStepRecorder, type UnfinishedSteps } from './unfinished-steps';
 
 /** The model call failed; `retryable` says whether another attempt could succeed. */
 export class ModelCallError extends Error {

@@ -1,5 +1,5 @@
-import type { UIMessageChunk } from 'ai';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { assembleRaw } from '../../test/support/chat-client';
 import { DeltaCoalescer } from './delta-coalescer';
@@ -39,7 +39,12 @@ describe('delta coalescer', () => {
     for (const chunk of turn) await coalescer.push(chunk);
     await coalescer.flush();
     expect(sink.written.length).toBeLessThan(turn.length);
-    expect(sink.written.filter((chunk) => chunk.type === 'text-delta').map((chunk) => (chunk as { delta: string }).delta).join('')).toBe(words.join(''));
+    expect(
+      sink.written
+        .filter((chunk) => chunk.type === 'text-delta')
+        .map((chunk) => (chunk as { delta: string }).delta)
+        .join(''),
+    ).toBe(words.join(''));
     expect(await assembleRaw([...sink.written, { type: 'finish' }])).toEqual(await assembleRaw([...turn, { type: 'finish' }]));
   });
 

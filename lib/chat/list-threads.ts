@@ -20,13 +20,18 @@ export async function listThreads(context: Pick<AppContext, 'db' | 'memory'>, us
     perPage: pageSize,
   });
   // A thread being deleted is gone from the list at once, while its runs are still being stopped.
-  const deleted = await deletedAmong(context.db, threads.map((thread) => thread.id));
+  const deleted = await deletedAmong(
+    context.db,
+    threads.map((thread) => thread.id),
+  );
   return Promise.all(
-    threads.filter((thread) => !deleted.has(thread.id)).map(async (thread) => ({
-      id: thread.id,
-      title: thread.title,
-      updatedAt: new Date(thread.updatedAt).toISOString(),
-      active: (await activeRunsOfThread(context.db, thread.id)).length > 0,
-    })),
+    threads
+      .filter((thread) => !deleted.has(thread.id))
+      .map(async (thread) => ({
+        id: thread.id,
+        title: thread.title,
+        updatedAt: new Date(thread.updatedAt).toISOString(),
+        active: (await activeRunsOfThread(context.db, thread.id)).length > 0,
+      })),
   );
 }

@@ -33,17 +33,13 @@ export async function archiveAnswer(db: AppDatabase, threadId: string, userMessa
 /** The thread's earlier answers, for the user messages in `userMessageIds` (those still in the thread). */
 export async function versionsOfThread(db: AppDatabase, threadId: string, userMessageIds: readonly string[]): Promise<MessageVersions> {
   if (userMessageIds.length === 0) return {};
-  const rows = await db
-    .selectFrom('message_versions')
-    .selectAll()
-    .where('thread_id', '=', threadId)
-    .where('user_message_id', 'in', userMessageIds)
-    .orderBy('created_at')
-    .execute();
+  const rows = await db.selectFrom('message_versions').selectAll().where('thread_id', '=', threadId).where('user_message_id', 'in', userMessageIds).orderBy('created_at').execute();
   const versions: MessageVersions = {};
   for (const row of rows) {
     const message: ChatMessage = { id: row.message_id, role: 'assistant', parts: JSON.parse(row.parts) as ChatMessage['parts'] };
-    (versions[row.user_message_id] ??= []).push(message);
+    const answers = versions[row.user_message_id] ?? [];
+    answers.push(message);
+    versions[row.user_message_id] = answers;
   }
   return versions;
 }

@@ -38,7 +38,10 @@ async function attachUsage(db: AppDatabase, messages: UIMessage[]): Promise<Chat
 /** Earlier answers carry their runs' usage too, as they did when they were current. */
 async function withVersionUsage(db: AppDatabase, versions: MessageVersions): Promise<MessageVersions> {
   const entries = Object.entries(versions);
-  const charged = await attachUsage(db, entries.flatMap(([, messages]) => messages));
+  const charged = await attachUsage(
+    db,
+    entries.flatMap(([, messages]) => messages),
+  );
   const byId = new Map(charged.map((message) => [message.id, message]));
   return Object.fromEntries(entries.map(([userMessageId, messages]) => [userMessageId, messages.map((message) => byId.get(message.id) ?? message)]));
 }

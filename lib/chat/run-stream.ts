@@ -54,11 +54,9 @@ export async function describeRun(db: AppDatabase, userId: string, runId: string
  */
 export function assertStreamKept(run: ChatRun): void {
   if (!run.pruned) return;
-  throw new AppError(
-    'gone:stream',
-    `The stream of run ${run.runId} was removed after the retention period (on ${run.pruned.at}); its answer is kept in the thread's history`,
-    { details: { threadId: run.threadId } },
-  );
+  throw new AppError('gone:stream', `The stream of run ${run.runId} was removed after the retention period (on ${run.pruned.at}); its answer is kept in the thread's history`, {
+    details: { threadId: run.threadId },
+  });
 }
 
 /**

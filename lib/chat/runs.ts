@@ -1,5 +1,5 @@
-import type { AppDatabase } from '../db/database';
 import type { Selectable } from 'kysely';
+import type { AppDatabase } from '../db/database';
 import type { ChatRunTable } from '../db/schema';
 
 export type ChatRun = {
@@ -49,7 +49,12 @@ function fromRow(row: Selectable<ChatRunTable>): ChatRun {
 export async function recordRun(db: AppDatabase, run: Omit<ChatRun, 'cancelRequestedAt' | 'pruned'>): Promise<void> {
   await db
     .insertInto('chat_runs')
-    .values({ run_id: run.runId, thread_id: run.threadId, user_id: run.userId, user_message_id: run.userMessageId, created_at: run.createdAt,
+    .values({
+      run_id: run.runId,
+      thread_id: run.threadId,
+      user_id: run.userId,
+      user_message_id: run.userMessageId,
+      created_at: run.createdAt,
       cancel_requested_at: null,
       waits_for_run_id: run.waitsForRunId,
       replaces_run_id: run.replacesRunId,
@@ -72,27 +77,13 @@ export async function findRun(db: AppDatabase, runId: string): Promise<ChatRun |
  * or edit. The newest is the one whose answer the thread shows.
  */
 export async function runsOfMessage(db: AppDatabase, userMessageId: string, limit = 100): Promise<ChatRun[]> {
-  const rows = await db
-    .selectFrom('chat_runs')
-    .selectAll()
-    .where('user_message_id', '=', userMessageId)
-    .orderBy('created_at', 'desc')
-    .orderBy('run_id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await db.selectFrom('chat_runs').selectAll().where('user_message_id', '=', userMessageId).orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit).execute();
   return rows.map(fromRow);
 }
 
 /** The thread's newest runs, newest first. Active runs (answering or queued) are always the newest. */
 export async function recentRunsOfThread(db: AppDatabase, threadId: string, limit = 20): Promise<ChatRun[]> {
-  const rows = await db
-    .selectFrom('chat_runs')
-    .selectAll()
-    .where('thread_id', '=', threadId)
-    .orderBy('created_at', 'desc')
-    .orderBy('run_id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await db.selectFrom('chat_runs').selectAll().where('thread_id', '=', threadId).orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit).execute();
   return rows.map(fromRow);
 }
 
@@ -114,7 +105,12 @@ export async function recordedReply<T>(db: AppDatabase, runId: string): Promise<
 
 /** Records the reply step's result once; a later duplicate keeps the first. */
 export async function recordReply(db: AppDatabase, runId: string, outcome: unknown): Promise<void> {
-  await db.updateTable('chat_runs').set({ reply_outcome: JSON.stringify(outcome) }).where('run_id', '=', runId).where('reply_outcome', 'is', null).execute();
+  await db
+    .updateTable('chat_runs')
+    .set({ reply_outcome: JSON.stringify(outcome) })
+    .where('run_id', '=', runId)
+    .where('reply_outcome', 'is', null)
+    .execute();
 }
 
 /**

@@ -36,12 +36,7 @@ async function attachTo(db: AppContext['db'], runId: string): Promise<string> {
  * stop it and go next; regenerates and edits follow it too. The plan, the check and the start
  * happen under the thread's lock, so two concurrent requests cannot both see an idle thread.
  */
-export async function startChatTurn(
-  context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>,
-  turn: TurnRequest,
-  policy: DoubleTextingPolicy,
-  trigger: TurnTrigger = newMessage,
-): Promise<string> {
+export async function startChatTurn(context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>, turn: TurnRequest, policy: DoubleTextingPolicy, trigger: TurnTrigger = newMessage): Promise<string> {
   const { db, memory, runLimits } = context;
   await refuseDeletedThread(db, turn.threadId);
   const early = await planTurn(context, turn, trigger);

@@ -11,8 +11,14 @@ export function terminalChunks(ending: StreamEnding, messageMetadata?: unknown):
     case 'finished':
       return [{ type: 'finish', finishReason: ending.finishReason, ...metadata }];
     case 'failed':
-      return [{ type: 'error', errorText: ending.errorText }, { type: 'finish', finishReason: 'error' }];
+      return [
+        { type: 'error', errorText: ending.errorText },
+        { type: 'finish', finishReason: 'error' },
+      ];
     case 'aborted':
-      return [{ type: 'abort', reason: ending.reason }, { type: 'finish', finishReason: 'other', ...metadata }];
+      return [
+        { type: 'abort', reason: ending.reason },
+        { type: 'finish', finishReason: 'other', ...metadata },
+      ];
   }
 }

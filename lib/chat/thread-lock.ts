@@ -7,10 +7,5 @@ import { AppError } from '../errors';
  * happen as one step even for concurrent requests on several instances.
  */
 export function withThreadLock<T>(db: AppDatabase, threadId: string, critical: () => Promise<T>): Promise<T> {
-  return withLease(
-    db,
-    `thread:${threadId}`,
-    { ttlMs: 10_000, waitMs: 5_000, pollMs: 15, busy: () => new AppError('conflict:thread_busy', 'The thread is busy; try again') },
-    critical,
-  );
+  return withLease(db, `thread:${threadId}`, { ttlMs: 10_000, waitMs: 5_000, pollMs: 15, busy: () => new AppError('conflict:thread_busy', 'The thread is busy; try again') }, critical);
 }

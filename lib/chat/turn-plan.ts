@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
-import { createHash } from 'node:crypto';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { replyMessageId, runIdOfReply } from './message-protocol';
@@ -64,11 +64,7 @@ async function storedUserMessage(memory: Memory, threadId: string, userId: strin
  * - an edit sent again finds its text already answered by the message's newest run and attaches
  *   to it (so an "edit" that changes nothing starts nothing; regenerate is the way to re-ask).
  */
-export async function planTurn(
-  context: { db: AppDatabase; memory: Memory },
-  turn: { threadId: string; userId: string; message: UIMessage },
-  trigger: TurnTrigger,
-): Promise<TurnPlan> {
+export async function planTurn(context: { db: AppDatabase; memory: Memory }, turn: { threadId: string; userId: string; message: UIMessage }, trigger: TurnTrigger): Promise<TurnPlan> {
   const { threadId, userId, message } = turn;
   const runs = ownRuns(await runsOfMessage(context.db, message.id), threadId, userId);
   const digest = messageDigest(message);

@@ -23,10 +23,7 @@ export interface Replacement {
 }
 
 /** How a turn's stream ends; the closing step turns it into the terminal chunks. */
-export type StreamEnding =
-  | { kind: 'finished'; finishReason: FinishReason | undefined }
-  | { kind: 'failed'; errorText: string }
-  | { kind: 'aborted'; reason: string };
+export type StreamEnding = { kind: 'finished'; finishReason: FinishReason | undefined } | { kind: 'failed'; errorText: string } | { kind: 'aborted'; reason: string };
 
 /** How a run ended, as it is charged, counted in the metrics and listed. */
 export type RunOutcome = BillingChargeTable['outcome'];

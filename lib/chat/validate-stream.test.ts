@@ -41,8 +41,16 @@ describe('UI stream validator', () => {
 
   it.each<[string, UIMessageChunk[], string]>([
     ['a delta without its start', [{ type: 'start-step' }, { type: 'text-delta', id: 'x', delta: 'a' }, { type: 'finish-step' }, { type: 'finish' }], '1:delta for part x, which is not open'],
-    ['tool output before its input', [{ type: 'start-step' }, { type: 'tool-output-available', toolCallId: 'c', output: 1 }, { type: 'finish-step' }, { type: 'finish' }], '1:output for tool call c before its input is available, or twice'],
-    ['a tool call answered twice', [...toolStep('c').slice(0, 8), { type: 'tool-output-available', toolCallId: 'c', output: 2 }, { type: 'finish-step' }, { type: 'finish' }], '8:output for tool call c before its input is available, or twice'],
+    [
+      'tool output before its input',
+      [{ type: 'start-step' }, { type: 'tool-output-available', toolCallId: 'c', output: 1 }, { type: 'finish-step' }, { type: 'finish' }],
+      '1:output for tool call c before its input is available, or twice',
+    ],
+    [
+      'a tool call answered twice',
+      [...toolStep('c').slice(0, 8), { type: 'tool-output-available', toolCallId: 'c', output: 2 }, { type: 'finish-step' }, { type: 'finish' }],
+      '8:output for tool call c before its input is available, or twice',
+    ],
     ['nested steps', [{ type: 'start-step' }, { type: 'start-step' }, { type: 'finish-step' }, { type: 'finish' }], '1:start-step inside an open step'],
     ['a step closed with text open', [{ type: 'start-step' }, { type: 'text-start', id: 'x' }, { type: 'finish-step' }, { type: 'finish' }], '2:finish-step with a text or reasoning part still open'],
     ['two terminal chunks', [...clean, { type: 'finish' }], `${clean.length}:chunk after the terminal finish`],

@@ -43,7 +43,8 @@ export class UIStreamValidator {
     if (this.ended && chunk.type !== 'finish' && chunk.type !== 'message-metadata') fail(`${chunk.type} after the stream ended with abort or error`);
     switch (chunk.type) {
       case 'data-reset':
-        return this.reset();
+        this.reset();
+        return;
       case 'start-step':
         if (this.stepOpen) fail('start-step inside an open step');
         this.stepOpen = true;
@@ -56,7 +57,8 @@ export class UIStreamValidator {
         return;
       case 'text-start':
       case 'reasoning-start':
-        return this.open(chunk.type === 'text-start' ? this.openText : this.openReasoning, chunk.id, fail);
+        this.open(chunk.type === 'text-start' ? this.openText : this.openReasoning, chunk.id, fail);
+        return;
       case 'text-delta':
       case 'reasoning-delta':
         if (!(chunk.type === 'text-delta' ? this.openText : this.openReasoning).has(chunk.id)) fail(`delta for part ${chunk.id}, which is not open`);

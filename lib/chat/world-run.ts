@@ -1,4 +1,4 @@
-import { getRun } from 'workflow/api';
+import type { getRun } from 'workflow/api';
 import { WorkflowRunNotFoundError } from 'workflow/errors';
 import { getWorld } from 'workflow/runtime';
 

@@ -1,7 +1,7 @@
-import { createClient } from '@libsql/client';
-import { Kysely, PostgresDialect } from 'kysely';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createClient } from '@libsql/client';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AppConfig } from '../config';
 import { getLogger } from '../observability/log';

@@ -13,7 +13,12 @@ export async function tryAcquireLease(db: AppDatabase, key: string, holder: stri
   const result = await db
     .insertInto('leases')
     .values({ key, holder, expires_at: now + ttlMs })
-    .onConflict((conflict) => conflict.column('key').doUpdateSet({ holder, expires_at: now + ttlMs }).where('leases.expires_at', '<', now))
+    .onConflict((conflict) =>
+      conflict
+        .column('key')
+        .doUpdateSet({ holder, expires_at: now + ttlMs })
+        .where('leases.expires_at', '<', now),
+    )
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
@@ -39,7 +44,11 @@ export async function breakLeaseNotHeldBy(db: AppDatabase, key: string, livePref
  * holder is gone.
  */
 export async function breakSilentLease(db: AppDatabase, key: string, ttlMs: number, silentMs: number): Promise<void> {
-  await db.deleteFrom('leases').where('key', '=', key).where('expires_at', '<', Date.now() + ttlMs - silentMs).execute();
+  await db
+    .deleteFrom('leases')
+    .where('key', '=', key)
+    .where('expires_at', '<', Date.now() + ttlMs - silentMs)
+    .execute();
 }
 
 export async function releaseLease(db: AppDatabase, key: string, holder: string): Promise<void> {
@@ -63,12 +72,7 @@ export function keepLease(db: AppDatabase, key: string, holder: string, ttlMs: n
  * Runs `critical` while holding the lease on `key`, for short critical sections (a check and
  * the write it guards). Throws `busy()` when the lease is not free within `waitMs`.
  */
-export async function withLease<T>(
-  db: AppDatabase,
-  key: string,
-  options: { ttlMs: number; waitMs: number; pollMs: number; busy: () => Error },
-  critical: () => Promise<T>,
-): Promise<T> {
+export async function withLease<T>(db: AppDatabase, key: string, options: { ttlMs: number; waitMs: number; pollMs: number; busy: () => Error }, critical: () => Promise<T>): Promise<T> {
   const holder = randomUUID();
   if (!(await acquireLease(db, key, holder, options.ttlMs, options.waitMs, options.pollMs))) throw options.busy();
   try {

@@ -1,15 +1,5 @@
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 
 function toPlainRows<R>(result: ResultSet): R[] {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column, row[index]])) as R);
@@ -30,8 +20,8 @@ class LibsqlConnection implements DatabaseConnection {
     };
   }
 
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  // Kysely calls this inside its stream's try/finally, so throwing here surfaces as that stream's error.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming queries are not supported by the libsql dialect');
   }
 }

@@ -1,9 +1,9 @@
-import { createClient } from '@libsql/client';
-import { Kysely, PostgresDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from '@libsql/client';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
 import { closePool, createEmptyDatabase, dropTestDatabase, openTestPool, postgresAvailable } from '../../test/support/postgres';
 import { LibsqlDialect } from './libsql-dialect';

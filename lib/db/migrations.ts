@@ -165,7 +165,10 @@ const migrations: Record<string, Migration> = {
   '0009_run_progress': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('chat_runs').addColumn('progress_at', 'bigint').execute();
-      await db.schema.alterTable('chat_runs').addColumn('stalls', 'integer', (column) => column.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('chat_runs')
+        .addColumn('stalls', 'integer', (column) => column.notNull().defaultTo(0))
+        .execute();
       // The recovery watchdog's one query a period: open runs (stream not closed) by last progress.
       await db.schema.createIndex('chat_runs_open_progress').ifNotExists().on('chat_runs').column('progress_at').where(sql.ref('stream_chunks'), 'is', null).execute();
     },

@@ -14,9 +14,7 @@ export interface RouteScope<Params> {
  * Wraps a route handler: refuses cross-site writes, builds the app context, authenticates the
  * caller, and maps every thrown error to a JSON response in one place.
  */
-export function authenticatedRoute<Params = Record<string, never>>(
-  handler: (request: Request, scope: RouteScope<Params>) => Promise<Response>,
-) {
+export function authenticatedRoute<Params = Record<string, never>>(handler: (request: Request, scope: RouteScope<Params>) => Promise<Response>) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     try {
       assertSameOrigin(request);

@@ -1,6 +1,6 @@
+import { Writable } from 'node:stream';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './log';
 
@@ -23,9 +23,7 @@ describe('the logger', () => {
   it('writes one JSON object a line with level name, time and message', () => {
     const { logger, records } = capture();
     logger.child({ runId: 'wrun_1', threadId: 't1', userId: 'u1' }).info({ startIndex: 3 }, 'stream resumed');
-    expect(records()).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'stream resumed', runId: 'wrun_1', threadId: 't1', userId: 'u1', startIndex: 3, time: expect.any(String) }),
-    ]);
+    expect(records()).toEqual([expect.objectContaining({ level: 'info', msg: 'stream resumed', runId: 'wrun_1', threadId: 't1', userId: 'u1', startIndex: 3, time: expect.any(String) })]);
   });
 
   it("writes the debug stream check's report as the quoted message the test servers grep for", () => {

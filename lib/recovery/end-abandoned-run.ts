@@ -1,5 +1,5 @@
-import type { UIMessageChunk } from 'ai';
 import { getExternalReducers, getSerializeStream, WorkflowServerWritableStream } from '@workflow/core/serialization';
+import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import { recordCharge } from '../billing/ledger';
 import { billingModelId } from '../billing/model-id';

@@ -59,6 +59,12 @@ export async function removeLocalWorldRuns(worldDir: string, runIds: readonly st
     const dir = path.join(worldDir, relative);
     await removeAll(dir, await filesOwnedBy(dir, runs, '-'));
   }
-  await removeAll(path.join(worldDir, 'streams', 'runs'), runIds.map((runId) => `${runId}.json`));
-  await removeAll(path.join(worldDir, 'runs'), runIds.map((runId) => `${runId}.json`));
+  await removeAll(
+    path.join(worldDir, 'streams', 'runs'),
+    runIds.map((runId) => `${runId}.json`),
+  );
+  await removeAll(
+    path.join(worldDir, 'runs'),
+    runIds.map((runId) => `${runId}.json`),
+  );
 }

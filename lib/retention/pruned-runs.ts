@@ -29,9 +29,7 @@ export async function pruneCandidates(db: AppDatabase, cutoff: Date, cursor: Can
     .where('pruned_at', 'is', null)
     .where('created_at', '<', cutoff.toISOString());
   if (cursor) {
-    select = select.where((eb) =>
-      eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('run_id', '>', cursor.runId)])]),
-    );
+    select = select.where((eb) => eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('run_id', '>', cursor.runId)])]));
   }
   const rows = await select.orderBy('created_at').orderBy('run_id').limit(limit).execute();
   return rows.map((row) => ({

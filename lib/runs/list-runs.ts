@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
-import { type RunPageQuery, type RunRow, runRows } from './run-rows';
 import { recordStreamLength } from '../chat/runs';
 import { streamTail } from '../chat/stream-contents';
 import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
+import { type RunPageQuery, type RunRow, runRows } from './run-rows';
 
 export interface RunSummary {
   runId: string;
@@ -47,9 +47,7 @@ async function chunksOf(context: Pick<AppContext, 'db'>, row: RunRow, facts: Wor
 }
 
 async function threadTitles(context: Pick<AppContext, 'memory'>, threadIds: Iterable<string>): Promise<Map<string, string | null>> {
-  const titles = await Promise.all(
-    [...new Set(threadIds)].map(async (threadId) => [threadId, (await context.memory.getThreadById({ threadId }))?.title ?? null] as const),
-  );
+  const titles = await Promise.all([...new Set(threadIds)].map(async (threadId) => [threadId, (await context.memory.getThreadById({ threadId }))?.title ?? null] as const));
   return new Map(titles);
 }
 
@@ -60,7 +58,10 @@ async function threadTitles(context: Pick<AppContext, 'memory'>, threadIds: Iter
 export async function listRuns(context: Pick<AppContext, 'db' | 'memory'>, userId: string, query: RunPageQuery, now = new Date()): Promise<RunPage> {
   const rows = await runRows(context.db, userId, query);
   const [titles, runs] = await Promise.all([
-    threadTitles(context, rows.map((row) => row.threadId)),
+    threadTitles(
+      context,
+      rows.map((row) => row.threadId),
+    ),
     Promise.all(rows.map(async (row) => ({ row, facts: row.pruned ? recordedRunFacts(row.pruned) : await worldRunFacts(row.runId) }))),
   ]);
   const summaries = await Promise.all(

@@ -1,7 +1,7 @@
-import type { AppDatabase } from '../db/database';
-import { AppError } from '../errors';
 import { type PrunedRun, prunedOf } from '../chat/runs';
 import type { RunOutcome } from '../chat/turn';
+import type { AppDatabase } from '../db/database';
+import { AppError } from '../errors';
 
 /** What the app's own tables know about a run: the turn, its charge and its attempts. */
 export interface RunRow {
@@ -59,9 +59,7 @@ export async function runRows(db: AppDatabase, userId: string, query: RunPageQue
     ])
     .where('run.user_id', '=', userId);
   if (cursor) {
-    select = select.where((eb) =>
-      eb.or([eb('run.created_at', '<', cursor.created_at), eb.and([eb('run.created_at', '=', cursor.created_at), eb('run.run_id', '<', cursor.run_id)])]),
-    );
+    select = select.where((eb) => eb.or([eb('run.created_at', '<', cursor.created_at), eb.and([eb('run.created_at', '=', cursor.created_at), eb('run.run_id', '<', cursor.run_id)])]));
   }
   const rows = await select.orderBy('run.created_at', 'desc').orderBy('run.run_id', 'desc').limit(query.limit).execute();
   return rows.map((row) => ({

@@ -63,7 +63,7 @@ export function replyTokens(seedText: string, words: number): string[] {
     const startsParagraph = sentenceLength === 0 && random() < 0.25;
     const startsList = startsParagraph && !inList && random() < 0.4;
     let word = pick(vocabulary, random);
-    if (sentenceLength === 0) word = word[0]!.toUpperCase() + word.slice(1);
+    if (sentenceLength === 0) word = word.charAt(0).toUpperCase() + word.slice(1);
     const separator = startsList ? '\n\n- ' : inList && sentenceLength === 0 ? '\n- ' : startsParagraph ? '\n\n' : ' ';
     if (startsList) inList = true;
     else if (startsParagraph) inList = false;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   APICallError,
   type LanguageModelV3,
@@ -7,7 +8,6 @@ import {
   type LanguageModelV3StreamPart,
   type LanguageModelV3Usage,
 } from '@ai-sdk/provider';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDirective, type SimDirective } from './directive';
 import { replyTokens } from './reply-text';
 import { completedToolCalls, inputDeltas, type PlannedToolCall, planToolCall } from './tool-plan';

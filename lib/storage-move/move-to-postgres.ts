@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createMastraStorage } from '../../mastra/storage';
+import { activeStatuses } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import { type AppDatabase, openDatabase } from '../db/database';
 import { defaultPoolSize, poolBudget } from '../db/pool-budget';
-import { activeStatuses } from '../chat/world-run';
 import { localRunFacts, localStreamLength } from './world-run-files';
 
 /** The app tables that move, in an order that keeps every reference valid. Leases and rate-limit windows are transient and stay behind. */

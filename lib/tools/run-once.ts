@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { AppDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 
@@ -53,12 +53,7 @@ function recordRow(call: ToolCallRequest, callKey: string, output: unknown) {
  * - `sideEffect: 'none'`: the tool only computes; it runs outside any transaction and the first
  *   recorded output wins, so concurrent duplicates still answer alike.
  */
-export async function runToolOnce<T>(
-  db: AppDatabase,
-  call: ToolCallRequest,
-  options: { sideEffect: 'database' | 'none' },
-  execute: (db: Kysely<Database>) => Promise<T>,
-): Promise<T> {
+export async function runToolOnce<T>(db: AppDatabase, call: ToolCallRequest, options: { sideEffect: 'database' | 'none' }, execute: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const callKey = toolCallKey(call.toolName, call.input);
   const recorded = await recordedOutput<T>(db, call.runId, callKey);
   if (recorded !== undefined) return recorded;
@@ -67,11 +62,18 @@ export async function runToolOnce<T>(
       const raced = await recordedOutput<T>(trx, call.runId, callKey);
       if (raced !== undefined) return raced;
       const output = await execute(trx);
-      await trx.insertInto('tool_calls').values(recordRow(call, callKey, output)).execute();
+      await trx
+        .insertInto('tool_calls')
+        .values(recordRow(call, callKey, output))
+        .execute();
       return output;
     });
   }
   const output = await execute(db);
-  await db.insertInto('tool_calls').values(recordRow(call, callKey, output)).onConflict((conflict) => conflict.doNothing()).execute();
+  await db
+    .insertInto('tool_calls')
+    .values(recordRow(call, callKey, output))
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
   return (await recordedOutput<T>(db, call.runId, callKey)) ?? output;
 }

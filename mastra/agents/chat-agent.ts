@@ -1,5 +1,5 @@
-import { Agent } from '@mastra/core/agent';
 import type { ToolsInput } from '@mastra/core/agent';
+import { Agent } from '@mastra/core/agent';
 import type { MastraMemory } from '@mastra/core/memory';
 import { RequestContext } from '@mastra/core/request-context';
 import type { ModelConfig } from '../../lib/config';
@@ -15,11 +15,7 @@ export const runIdContextKey = 'run-id';
 
 /** What the model resolver, the tools and the prompt meter read about the turn they serve. */
 export function turnRequestContext(turn: { attempt: number; runId: string; promptSent?: PromptSent }): RequestContext<unknown> {
-  return new RequestContext<unknown>([
-    [attemptContextKey, turn.attempt],
-    [runIdContextKey, turn.runId],
-    ...(turn.promptSent ? [[promptSentContextKey, turn.promptSent] as [string, unknown]] : []),
-  ]);
+  return new RequestContext<unknown>([[attemptContextKey, turn.attempt], [runIdContextKey, turn.runId], ...(turn.promptSent ? [[promptSentContextKey, turn.promptSent] as [string, unknown]] : [])]);
 }
 
 const instructions = `You are Durable Chat's assistant. Answer clearly and concisely in markdown.

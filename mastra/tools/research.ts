@@ -1,5 +1,5 @@
-import { createTool } from '@mastra/core/tools';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import type { AppDatabase } from '../../lib/db/database';
 import { replyTokens } from '../../lib/sim/reply-text';
@@ -20,7 +20,10 @@ export function createResearchTool(db: AppDatabase, delayMs: number) {
       runToolOnce(db, toolCallRequest('research', input, context), { sideEffect: 'none' }, async () => {
         await sleep(delayMs, undefined, { signal: context.abortSignal });
         const words = replyTokens(`research:${input.topic}`, 36).join('');
-        const findings = words.split(/(?<=\.)\s+/).filter(Boolean).slice(0, 3);
+        const findings = words
+          .split(/(?<=\.)\s+/)
+          .filter(Boolean)
+          .slice(0, 3);
         return { topic: input.topic, findings };
       }),
   });

@@ -18,9 +18,7 @@ export function createSaveNoteTool(db: AppDatabase) {
     outputSchema: z.object({ noteId: z.string(), title: z.string(), savedAt: z.string() }),
     execute: async (input, context) => {
       const call = toolCallRequest('save_note', input, context);
-      return runToolOnce(db, call, { sideEffect: 'database' }, (trx) =>
-        saveNote(trx, { userId: call.userId, threadId: call.threadId, runId: call.runId, ...input }),
-      );
+      return runToolOnce(db, call, { sideEffect: 'database' }, (trx) => saveNote(trx, { userId: call.userId, threadId: call.threadId, runId: call.runId, ...input }));
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { ToolExecutionContext } from '@mastra/core/tools';
-import { runIdContextKey } from '../agents/chat-agent';
 import type { ToolCallRequest } from '../../lib/tools/run-once';
+import { runIdContextKey } from '../agents/chat-agent';
 
 /** Who made a tool call and in which run, from the context Mastra hands a tool. */
 export function toolCallRequest(toolName: string, input: unknown, context: ToolExecutionContext): ToolCallRequest & { userId: string; threadId: string } {

@@ -30,9 +30,14 @@ export function createWeatherTool(db: AppDatabase) {
   return createTool({
     id: 'weather',
     description: 'Current weather for a city (demo data).',
-    inputSchema: z.object({ city: z.string().min(1).max(100).meta({ examples: ['Lisbon'] }) }),
+    inputSchema: z.object({
+      city: z
+        .string()
+        .min(1)
+        .max(100)
+        .meta({ examples: ['Lisbon'] }),
+    }),
     outputSchema: weatherOutputSchema,
-    execute: async (input, context) =>
-      runToolOnce(db, toolCallRequest('weather', input, context), { sideEffect: 'none' }, async () => demoWeather(input.city)),
+    execute: async (input, context) => runToolOnce(db, toolCallRequest('weather', input, context), { sideEffect: 'none' }, async () => demoWeather(input.city)),
   });
 }

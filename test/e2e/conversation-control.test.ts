@@ -88,13 +88,19 @@ describe('conversation control in Chromium', () => {
     await page.getByRole('button', { name: 'Conversations' }).click();
     await expect.poll(() => list.isVisible()).toBe(true);
 
-    await list.locator(`[data-thread-id="${threadId}"]`).getByRole('button', { name: /^Delete conversation/ }).focus();
+    await list
+      .locator(`[data-thread-id="${threadId}"]`)
+      .getByRole('button', { name: /^Delete conversation/ })
+      .focus();
     await page.keyboard.press('Enter');
     // Asked first: Cancel backs out and the thread stays.
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect((await storedThread(page)).messages).toHaveLength(2);
 
-    await list.locator(`[data-thread-id="${threadId}"]`).getByRole('button', { name: /^Delete conversation/ }).focus();
+    await list
+      .locator(`[data-thread-id="${threadId}"]`)
+      .getByRole('button', { name: /^Delete conversation/ })
+      .focus();
     await page.keyboard.press('Enter');
     // The confirmation takes the focus, so Enter confirms.
     await page.keyboard.press('Enter');

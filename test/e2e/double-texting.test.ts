@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './fixture';
 import { expectPageMatchesStore, openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
+import { useE2E } from './fixture';
 
 const e2e = useE2E();
 

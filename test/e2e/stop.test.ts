@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRecords } from '../support/tool-turns';
 import { type OpenAIStub, type StubRequest, startOpenAIStub } from '../support/openai-stub';
+import { runRecords } from '../support/tool-turns';
 import { openNewChat, sendMessage, shownMessages, storedThread, waitForStatus, words } from './chat-page';
 import { useE2E } from './fixture';
 
@@ -34,9 +34,7 @@ async function clickStop(page: Page): Promise<Stopped> {
   const response = await deleted;
   expect(response.status()).toBe(202);
   const runId = new URL(response.url()).pathname.split('/').at(-1) ?? '';
-  await expect
-    .poll(() => page.evaluate(async (id) => (await (await fetch(`/api/chat/${id}`)).json()).status, runId), { timeout: 10_000, interval: 25 })
-    .toBe('completed');
+  await expect.poll(() => page.evaluate(async (id) => (await (await fetch(`/api/chat/${id}`)).json()).status, runId), { timeout: 10_000, interval: 25 }).toBe('completed');
   const { runs } = await page.evaluate(async () => (await fetch('/api/runs')).json());
   const endedAt = runs.find((run: { runId: string }) => run.runId === runId)?.endedAt;
   expect(endedAt).toEqual(expect.any(String));

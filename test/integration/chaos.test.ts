@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateUIStream } from '@/lib/chat/validate-stream';
-import { createSession, getJson, getThread } from '../support/chat-client';
 import { LiveReader, type LiveUrls, percentile, seeded, sendQueued, stopQueued, untilAnswered } from '../support/chaos';
+import { createSession, getJson, getThread } from '../support/chat-client';
 import { createTestDatabase, dropTestDatabase, testsUsePostgres } from '../support/postgres';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
 import { queryAppDatabase } from '../support/tool-turns';
@@ -128,7 +128,19 @@ describe('chaos: random SIGKILLs under concurrent and queued turns', () => {
     await sending;
     const all = turns.flat();
     const drained = Promise.all(all.map((turn) => turn.reader!.done));
-    await Promise.race([drained, sleep(90_000).then(() => Promise.reject(new Error(`streams still open: ${all.filter((turn) => !turn.reader!.finished).map((turn) => turn.runId).join(', ')}`)))]);
+    await Promise.race([
+      drained,
+      sleep(90_000).then(() =>
+        Promise.reject(
+          new Error(
+            `streams still open: ${all
+              .filter((turn) => !turn.reader!.finished)
+              .map((turn) => turn.runId)
+              .join(', ')}`,
+          ),
+        ),
+      ),
+    ]);
     console.log(`chaos: ${all.length} runs, ${crashes.length} SIGKILLs, ${stopped.size} Stops; crash to healthy restart: p50 ${percentile(restarts, 0.5)} ms, max ${Math.max(...restarts)} ms`);
 
     // From each crash to the next chunk of every run that was streaming when it struck (a run

@@ -64,11 +64,25 @@ describe('SIGKILL at random points', () => {
     for (const { runId, threadId, words } of runs) {
       const status = await waitForRunEnd(server.url, session.token, runId);
       const replay = await readChunks(await getStream(server.url, session.token, runId, 0));
-      if (status !== 'completed') console.log(`run ${runId} ended ${status}; server logs:\n`, servers.map((each) => each.output()).join('\n----\n').slice(-8000));
+      if (status !== 'completed')
+        console.log(
+          `run ${runId} ended ${status}; server logs:\n`,
+          servers
+            .map((each) => each.output())
+            .join('\n----\n')
+            .slice(-8000),
+        );
       expect(status).toBe('completed');
       expect(replay.at(-1)?.type).toBe('finish');
       const entry = await chargedLedger(server.url, session.token, runId);
-      if (!entry.charge) console.log(`run ${runId} has no charge: ${JSON.stringify(entry)}\n`, servers.map((each) => each.output()).join('\n----\n').slice(-8000));
+      if (!entry.charge)
+        console.log(
+          `run ${runId} has no charge: ${JSON.stringify(entry)}\n`,
+          servers
+            .map((each) => each.output())
+            .join('\n----\n')
+            .slice(-8000),
+        );
       expect(entry.charge).toMatchObject({ outcome: 'completed', outputTokens: words });
       expect(entry.attempts.at(-1)).toMatchObject({ outcome: 'completed', outputTokens: words });
       expect(entry.attempts.slice(0, -1).every((attempt: { outcome: string }) => attempt.outcome === 'crashed')).toBe(true);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, textOf, waitForRunEnd, streamedTokens } from '../support/chat-client';
+import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];
@@ -70,7 +70,12 @@ describe('crash recovery', () => {
       expect.objectContaining({ attempt: 1, outcome: 'crashed', source: 'estimated' }),
       expect.objectContaining({ outcome: 'completed', source: 'provider', outputTokens: 300 }),
     ]);
-    const streamedBeforeCrash = streamedTokens(replay.slice(0, replay.findIndex((chunk) => chunk.type === 'data-reset')));
+    const streamedBeforeCrash = streamedTokens(
+      replay.slice(
+        0,
+        replay.findIndex((chunk) => chunk.type === 'data-reset'),
+      ),
+    );
     expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);
     expect(streamedBeforeCrash).toBeGreaterThanOrEqual(streamedTokens(beforeCrash));
   });

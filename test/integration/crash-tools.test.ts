@@ -1,8 +1,8 @@
-import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
-import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd, streamedTokens, readUntil } from '../support/chat-client';
+import { assemble, createSession, getStream, postChat, readChunks, readUntil, runIdOf, type Session, streamedTokens, waitForRunEnd } from '../support/chat-client';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
 import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';
 
@@ -16,15 +16,16 @@ const prompt = toolTurnPrompt({ words: 30, tps: 40 });
 
 type KillPoint = (seen: readonly UIMessageChunk[]) => boolean;
 
-
 const count = (seen: readonly UIMessageChunk[], type: UIMessageChunk['type']) => seen.filter((chunk) => chunk.type === type).length;
 const toolOf = (seen: readonly UIMessageChunk[], toolCallId: string) =>
   seen.find((chunk): chunk is Extract<UIMessageChunk, { type: 'tool-input-start' }> => chunk.type === 'tool-input-start' && chunk.toolCallId === toolCallId)?.toolName;
-const lastIs = (type: UIMessageChunk['type'], tool?: string): KillPoint => (seen) => {
-  const last = seen.at(-1);
-  if (last?.type !== type) return false;
-  return tool === undefined || ('toolCallId' in last && toolOf(seen, last.toolCallId) === tool);
-};
+const lastIs =
+  (type: UIMessageChunk['type'], tool?: string): KillPoint =>
+  (seen) => {
+    const last = seen.at(-1);
+    if (last?.type !== type) return false;
+    return tool === undefined || ('toolCallId' in last && toolOf(seen, last.toolCallId) === tool);
+  };
 
 const killPoints: Array<[string, KillPoint]> = [
   ['mid text before the first tool', (seen) => count(seen, 'text-delta') >= 3],

@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession, postChatWith, readChunks, runIdOf, type Session, userMessage, waitForRunEnd } from '../support/chat-client';
 import { type RawRequest, type RawResponse, rawRequest } from '../support/raw-request';
@@ -58,7 +58,9 @@ async function snapshotState() {
   };
   const { alice, bob, carol } = world;
   return {
-    alice: await Promise.all(['/api/threads', `/api/threads/${world.aliceThreadId}`, `/api/chat/${world.aliceRunId}`, `/api/billing/runs/${world.aliceRunId}`, '/api/billing/usage'].map((path) => read(alice, path))),
+    alice: await Promise.all(
+      ['/api/threads', `/api/threads/${world.aliceThreadId}`, `/api/chat/${world.aliceRunId}`, `/api/billing/runs/${world.aliceRunId}`, '/api/billing/usage'].map((path) => read(alice, path)),
+    ),
     bob: await Promise.all(['/api/threads', '/api/billing/usage'].map((path) => read(bob, path))),
     carol: await Promise.all(['/api/threads', `/api/threads/${world.carolThreadId}`, `/api/chat/${world.carolRunId}`, '/api/billing/usage'].map((path) => read(carol, path))),
   };
@@ -83,7 +85,7 @@ beforeAll(async () => {
   stateBefore = await snapshotState();
 });
 
-const resolve = <T,>(value: T | ((world: World) => T)): T => (typeof value === 'function' ? (value as (world: World) => T)(world) : value);
+const resolve = <T>(value: T | ((world: World) => T)): T => (typeof value === 'function' ? (value as (world: World) => T)(world) : value);
 
 function requestOf(row: HostileRow): RawRequest {
   const body = row.body === undefined ? undefined : resolve(row.body);

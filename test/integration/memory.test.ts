@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { announcedMessageId, assemble, assembleRaw, getJson, getStream, getThread, postChat, postChatWith, readChunks, runIdOf, stopRun, streamedTokens, textOf, userMessage, useTwoUsers, waitForRunEnd } from '../support/chat-client';
+import {
+  announcedMessageId,
+  assemble,
+  assembleRaw,
+  getJson,
+  getStream,
+  getThread,
+  postChat,
+  postChatWith,
+  readChunks,
+  runIdOf,
+  stopRun,
+  streamedTokens,
+  textOf,
+  userMessage,
+  useTwoUsers,
+  waitForRunEnd,
+} from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();

@@ -86,7 +86,11 @@ describe('metrics and logs on the simulated model', () => {
     expect(ofRun(completed).find((record) => record.msg === 'stream resumed')).toMatchObject({ startIndex: 3 });
     expect(ofRun(completed).find((record) => record.msg === 'first token')).toMatchObject({ step: 'streamAgentReply', attempt: 1, ttftMs: expect.any(Number) });
     expect(ofRun(retried).map((record) => [record.msg, record.attempt])).toEqual(
-      expect.arrayContaining([['reply attempt failed', 1], ['reply step retry', 2], ['reply finished', 2]]),
+      expect.arrayContaining([
+        ['reply attempt failed', 1],
+        ['reply step retry', 2],
+        ['reply finished', 2],
+      ]),
     );
     expect(ofRun(stopped).find((record) => record.msg === 'run ended')).toMatchObject({ status: 'aborted', step: 'finishTurn', attempt: 1 });
     expect(server.output()).not.toContain(session.token);

@@ -31,7 +31,8 @@ const ledgerQueries = {
 };
 
 // Both databases answer numbers their own way (SQLite integers, PostgreSQL BIGINT as text).
-const normalized = (rows: Array<Record<string, unknown>>) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : value])));
+const normalized = (rows: Array<Record<string, unknown>>) =>
+  rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : value])));
 
 async function snapshot(server: TestServer, token: string, userId: string, threadIds: string[]) {
   const get = async (route: string) => (await getJson(server.url, token, route)).body;

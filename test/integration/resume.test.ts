@@ -1,7 +1,7 @@
-import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, textOf, waitForRunEnd, streamedTokens, readUntil } from '../support/chat-client';
+import { assemble, createSession, getStream, postChat, readChunks, readUntil, runIdOf, type Session, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import type { RunPage, RunSummary } from '../../lib/runs/list-runs';
+import { createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { queryAppDatabase } from '../support/tool-turns';
 
@@ -111,14 +111,11 @@ describe('GET /api/runs', () => {
     expect(body.error.code).toBe('bad_request:before');
   });
 
-  it.each([['?limit=0'], ['?limit=201'], ['?limit=abc'], ['?limit=2.5'], ['?limit='], ['?before=not-a-run'], ['?before=wrun_' + 'x'.repeat(60)]])(
-    'answers 400 to %s',
-    async (query) => {
-      const { status, body } = await getJson(fixture.server.url, users.alice.token, `/api/runs${query}`);
-      expect(status).toBe(400);
-      expect(body.error.code).toBe('bad_request:query');
-    },
-  );
+  it.each([['?limit=0'], ['?limit=201'], ['?limit=abc'], ['?limit=2.5'], ['?limit='], ['?before=not-a-run'], [`?before=wrun_${'x'.repeat(60)}`]])('answers 400 to %s', async (query) => {
+    const { status, body } = await getJson(fixture.server.url, users.alice.token, `/api/runs${query}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('bad_request:query');
+  });
 
   it('answers 401 without a session', async () => {
     const response = await fetch(`${fixture.server.url}/api/runs`);

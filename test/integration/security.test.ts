@@ -1,21 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import {
-  createSession,
-  getJson,
-  getStream,
-  postChat,
-  postChatWith,
-  readChunks,
-  runIdOf,
-  type Session,
-  stopRun,
-  textOf,
-  assemble,
-  userMessage,
-  waitForRunEnd,
-} from '../support/chat-client';
+import { assemble, getJson, getStream, postChat, postChatWith, readChunks, runIdOf, type Session, stopRun, textOf, userMessage, waitForRunEnd } from '../support/chat-client';
 import { rawRequest } from '../support/raw-request';
 import { useTestServer } from '../support/server';
 
@@ -61,7 +47,11 @@ describe('the workflow endpoints answer only the app’s own queue', () => {
     const forged = [
       { path: '/.well-known/workflow/v1/flow', headers: vqs('__wkf_workflow_workflow//./workflows/chat/index//chatTurnWorkflow'), body: { runId } },
       { path: '/.well-known/workflow/v1/flow', headers: { ...vqs('__wkf_workflow_x'), 'x-workflow-queue-auth': 'guessed' }, body: { runId } },
-      { path: '/.well-known/workflow/v1/step', headers: vqs('__wkf_step_step//./workflows/chat/steps/finish-turn//finishTurn'), body: { workflowName: 'chatTurnWorkflow', workflowRunId: runId, workflowStartedAt: Date.now(), stepId: 'step_forged' } },
+      {
+        path: '/.well-known/workflow/v1/step',
+        headers: vqs('__wkf_step_step//./workflows/chat/steps/finish-turn//finishTurn'),
+        body: { workflowName: 'chatTurnWorkflow', workflowRunId: runId, workflowStartedAt: Date.now(), stepId: 'step_forged' },
+      },
       { path: `/.well-known/workflow/v1/webhook/${randomUUID()}`, headers: { 'content-type': 'application/json' }, body: { approved: true } },
     ];
     for (const request of forged) {
@@ -96,7 +86,9 @@ describe('sessions', () => {
     const sameSite = await sessionFrom('198.51.100.20', { cookie: `durable_chat_session=${alice.token}`, origin: fixture.server.url, 'sec-fetch-site': 'same-origin' });
     expect(sameSite.status).toBe(200);
     expect(((await sameSite.json()) as Session).userId).toBe(alice.userId);
-    const crossSiteChat = await postChat(fixture.server.url, alice.token, randomUUID(), 'hi', { headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}`, 'sec-fetch-site': 'cross-site' } });
+    const crossSiteChat = await postChat(fixture.server.url, alice.token, randomUUID(), 'hi', {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}`, 'sec-fetch-site': 'cross-site' },
+    });
     expect(crossSiteChat.status).toBe(403);
   });
 

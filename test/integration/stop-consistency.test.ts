@@ -1,5 +1,5 @@
-import type { UIMessage, UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
 import { announcedMessageId, assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, streamedTokens, textOf, useTwoUsers, waitForRunEnd } from '../support/chat-client';

@@ -50,8 +50,7 @@ describe('readers of a live run', () => {
     // Enough chunks written that a reader from index 0 is still reading them from disk when it
     // leaves; the answer (the simulated model's longest, 80 s at 25 tokens/s) outlasts the test.
     await readUntil(response, (seen) => seen.length >= 300);
-    const wave = (readers: number) =>
-      Promise.all(Array.from({ length: readers }, (_, index) => readAndLeave(runId, token, index % 2 === 0 ? 0 : 250 + (index % 50), index % 4 === 0 ? 0 : 3)));
+    const wave = (readers: number) => Promise.all(Array.from({ length: readers }, (_, index) => readAndLeave(runId, token, index % 2 === 0 ? 0 : 250 + (index % 50), index % 4 === 0 ? 0 : 3)));
     // The base is taken once the database pools (PostgreSQL) have grown for this load.
     await wave(50);
     await expect.poll(noListenersLeft, { timeout: 20_000, interval: 250 }).toBe(true);

@@ -1,5 +1,5 @@
-import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { validateUIStream } from '../../lib/chat/validate-stream';
 import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
@@ -22,7 +22,6 @@ async function finishedTurn(session: Session, prompt: string) {
 async function replay(session: Session, runId: string, startIndex = 0): Promise<UIMessageChunk[]> {
   return readChunks(await getStream(fixture.server.url, session.token, runId, startIndex));
 }
-
 
 describe('a turn with tools', () => {
   it('streams every tool as a well-formed card with its result, and stores exactly what was shown', async () => {

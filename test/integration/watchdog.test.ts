@@ -80,7 +80,12 @@ describe.skipIf(!testsUsePostgres)('watchdog on PostgreSQL', () => {
       const rest = await readChunks(await getStream(b!.url, session.token, runId, before.length));
       expect(rest.at(-1)?.type).toBe('finish');
     }
-    const resumed = runs.filter(({ runId }) => b!.output().split('\n').some((line) => line.includes(runId) && line.includes('resuming stalled run')));
+    const resumed = runs.filter(({ runId }) =>
+      b!
+        .output()
+        .split('\n')
+        .some((line) => line.includes(runId) && line.includes('resuming stalled run')),
+    );
     console.log(`watchdog resumed ${resumed.length} of ${runs.length} runs; crash to next chunk (all runs, ms): ${delays.sort((x, y) => x - y).join(', ')}`);
     expect(resumed.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { safeValidateTypes } from '@ai-sdk/provider-utils';
 import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
-import { randomUUID } from 'node:crypto';
 import { beforeAll } from 'vitest';
 import { normalizeMessage } from '../../lib/chat/message-protocol';
 import { estimatedTokens } from '../../lib/chat/token-chunks';

@@ -38,45 +38,64 @@ export interface OpenAIStub {
   close: () => Promise<void>;
 }
 
-async function readBody(request: IncomingMessage): Promise<any> {
-  let text = '';
-  for await (const chunk of request) text += chunk;
-  return JSON.parse(text);
+/** The fields of an OpenAI chat-completions request that the stub reads. */
+interface WireMessage {
+  role: string;
+  content: string | Array<{ text?: string }>;
+  tool_calls?: Array<{ id: string }>;
+  tool_call_id?: string;
 }
 
-function lastUserText(body: any): string {
-  const user = [...(body.messages ?? [])].reverse().find((message: any) => message.role === 'user');
+interface CompletionRequest {
+  model: string;
+  messages?: WireMessage[];
+}
+
+async function readBody(request: IncomingMessage): Promise<CompletionRequest> {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return JSON.parse(text) as CompletionRequest;
+}
+
+function lastUserText(body: CompletionRequest): string {
+  const user = [...(body.messages ?? [])].reverse().find((message) => message.role === 'user');
   if (!user) return '';
-  return typeof user.content === 'string' ? user.content : user.content.map((part: any) => part.text ?? '').join('');
+  return typeof user.content === 'string' ? user.content : user.content.map((part) => part.text ?? '').join('');
 }
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((part: any) => (typeof part?.text === 'string' ? part.text : '')).join('');
+  return content.map((part: { text?: unknown } | null | undefined) => (typeof part?.text === 'string' ? part.text : '')).join('');
 }
 
 function directive(text: string): Map<string, string> {
   const fields = /\[\[stub\b([^\]]*)\]\]/.exec(text)?.[1] ?? '';
-  return new Map(fields.trim().split(/\s+/).filter(Boolean).map((field) => {
-    const [key = '', value = 'true'] = field.split('=');
-    return [key, value];
-  }));
+  return new Map(
+    fields
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((field) => {
+        const [key = '', value = 'true'] = field.split('=');
+        return [key, value];
+      }),
+  );
 }
 
 /**
  * What OpenAI checks of a history: every assistant tool call is answered by a tool message
  * before the conversation goes on. Returns the offending call id, if any.
  */
-function unansweredToolCall(messages: any[]): string | undefined {
+function unansweredToolCall(messages: WireMessage[]): string | undefined {
   for (const [index, message] of messages.entries()) {
     if (message.role !== 'assistant' || !message.tool_calls?.length) continue;
-    const answered = new Set<string>();
+    const answered = new Set<string | undefined>();
     for (const next of messages.slice(index + 1)) {
       if (next.role !== 'tool') break;
       answered.add(next.tool_call_id);
     }
-    const missing = message.tool_calls.find((call: any) => !answered.has(call.id));
+    const missing = message.tool_calls.find((call) => !answered.has(call.id));
     if (missing) return missing.id;
   }
   return undefined;
@@ -86,11 +105,24 @@ export const stubWords = ['Loopback', 'providers', 'make', 'tests', 'honest', 'a
 
 const slowWords = (count: number) => Array.from({ length: count }, (_, index) => `word${index + 1}`);
 
-async function streamReply(response: ServerResponse, record: StubRequest, body: any, options: Map<string, string>): Promise<void> {
+async function streamReply(response: ServerResponse, record: StubRequest, body: CompletionRequest, options: Map<string, string>): Promise<void> {
   const id = `chatcmpl-${record.startedAt}`;
   const send = (payload: unknown) => response.write(`data: ${JSON.stringify(payload)}\n\n`);
-  const chunk = (delta: object, finishReason: string | null = null) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
-  const usage = (completionTokens: number) => ({ id, object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens } });
+  const chunk = (delta: object, finishReason: string | null = null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: body.model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  });
+  const usage = (completionTokens: number) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: body.model,
+    choices: [],
+    usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens },
+  });
   const tool = options.get('tool');
   send(chunk({ role: 'assistant', content: '' }));
   if (tool && !record.afterToolResult) {
@@ -132,7 +164,7 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
       ended: undefined,
       wordsSent: 0,
       ordinal: requests.length + 1,
-      prompt: (body.messages ?? []).map((message: any) => ({ role: message.role, text: contentText(message.content) })),
+      prompt: (body.messages ?? []).map((message) => ({ role: message.role, text: contentText(message.content) })),
     };
     requests.push(record);
     const options = directive(text);
@@ -140,7 +172,15 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     if (unanswered) {
       record.rejected = `unanswered tool call ${unanswered}`;
       response.writeHead(400, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${unanswered}`, type: 'invalid_request_error', code: null } }));
+      response.end(
+        JSON.stringify({
+          error: {
+            message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${unanswered}`,
+            type: 'invalid_request_error',
+            code: null,
+          },
+        }),
+      );
       record.ended = { how: 'completed', at: Date.now() };
       return;
     }

@@ -27,22 +27,25 @@ export interface OtlpReceiver {
 
 type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; arrayValue?: { values?: AnyValue[] } };
 type KeyValue = { key: string; value: AnyValue };
+/** The fields of an OTLP/JSON trace export that the receiver reads. */
+type WireSpan = { traceId?: string; spanId?: string; parentSpanId?: string; name: string; attributes?: KeyValue[] };
+type TraceExport = { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: WireSpan[] }> }> };
 
-function valueOf(value: AnyValue): unknown {
-  if (value.arrayValue) return (value.arrayValue.values ?? []).map(valueOf);
+function decoded(value: AnyValue): unknown {
+  if (value.arrayValue) return (value.arrayValue.values ?? []).map(decoded);
   return value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue;
 }
 
-const attributesOf = (list: KeyValue[] | undefined) => Object.fromEntries((list ?? []).map(({ key, value }) => [key, valueOf(value)]));
+const attributesOf = (list: KeyValue[] | undefined) => Object.fromEntries((list ?? []).map(({ key, value }) => [key, decoded(value)]));
 
 // The JSON encoding carries ids as hex; tolerate base64 (the protobuf-JSON mapping) too.
 const hexId = (id: string | undefined) => (id === undefined || id === '' ? undefined : /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex'));
 
-function spansOf(body: any): ReceivedSpan[] {
-  return (body.resourceSpans ?? []).flatMap((resourceSpans: any) => {
+function spansOf(body: TraceExport): ReceivedSpan[] {
+  return (body.resourceSpans ?? []).flatMap((resourceSpans) => {
     const serviceName = attributesOf(resourceSpans.resource?.attributes)['service.name'] as string | undefined;
-    return (resourceSpans.scopeSpans ?? []).flatMap((scopeSpans: any) =>
-      (scopeSpans.spans ?? []).map((span: any) => ({
+    return (resourceSpans.scopeSpans ?? []).flatMap((scopeSpans) =>
+      (scopeSpans.spans ?? []).map((span) => ({
         traceId: hexId(span.traceId) ?? '',
         spanId: hexId(span.spanId) ?? '',
         parentSpanId: hexId(span.parentSpanId),
@@ -63,7 +66,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       response.writeHead(415).end();
       return;
     }
-    spans.push(...spansOf(JSON.parse(text)));
+    spans.push(...spansOf(JSON.parse(text) as TraceExport));
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -24,17 +24,12 @@ export interface RawResponse {
 export function rawRequest(baseUrl: string, spec: RawRequest): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      { host: hostname, port, method: spec.method, path: spec.path, headers: spec.headers, agent: false, signal: AbortSignal.timeout(5_000) },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
+    const request = httpRequest({ host: hostname, port, method: spec.method, path: spec.path, headers: spec.headers, agent: false, signal: AbortSignal.timeout(5_000) }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
     // The server may answer (413, 431) and close before the whole body is out; that is its right.
     request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : reject(error)));
     const body = typeof spec.body === 'string' ? Buffer.from(spec.body, 'utf8') : spec.body;

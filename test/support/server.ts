@@ -93,10 +93,28 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const port = options.port ?? (await freePort());
   const databaseUrl = await databaseFor(dataDir, options);
   // The server derives the world's variables itself; none may leak in from the test's environment.
-  const storageEnv = { DATABASE_URL: databaseUrl ?? '', WORKFLOW_TARGET_WORLD: '', WORKFLOW_POSTGRES_URL: '', WORKFLOW_POSTGRES_MAX_POOL_SIZE: '', WORKFLOW_LOCAL_DATA_DIR: '', DATABASE_POOL_SIZE: testPoolSize };
+  const storageEnv = {
+    DATABASE_URL: databaseUrl ?? '',
+    WORKFLOW_TARGET_WORLD: '',
+    WORKFLOW_POSTGRES_URL: '',
+    WORKFLOW_POSTGRES_MAX_POOL_SIZE: '',
+    WORKFLOW_LOCAL_DATA_DIR: '',
+    DATABASE_POOL_SIZE: testPoolSize,
+  };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, SIM_TOKENS_PER_SEC: '200', SLOW_TOOL_MS: '1000', DEBUG_VALIDATE_STREAMS: '1', ...noRateLimits, ...storageEnv, ...options.env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SIM_TOKENS_PER_SEC: '200',
+      SLOW_TOOL_MS: '1000',
+      DEBUG_VALIDATE_STREAMS: '1',
+      ...noRateLimits,
+      ...storageEnv,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -1,5 +1,5 @@
-import { createClient } from '@libsql/client';
 import path from 'node:path';
+import { createClient } from '@libsql/client';
 import type { TestServer } from './server';
 import { queryAppDatabase } from './tool-turns';
 

@@ -1,6 +1,6 @@
+import path from 'node:path';
 import { createClient } from '@libsql/client';
 import { getToolName, isToolUIPart, type UIMessage } from 'ai';
-import path from 'node:path';
 import { expect } from 'vitest';
 import { getJson, getThread } from './chat-client';
 import { withClient } from './postgres';
@@ -73,11 +73,7 @@ export async function runRecords(server: { dataDir: string; databaseUrl?: string
  * assistant message equal to what the client showed, each tool ran once (one note saved), and
  * the charge is the usage of the steps the answer is made of. Returns the run's ledger entry.
  */
-export async function expectToolTurnRecordedOnce(
-  server: { url: string; dataDir: string; databaseUrl?: string },
-  token: string,
-  turn: { threadId: string; runId: string; shown: unknown[] },
-) {
+export async function expectToolTurnRecordedOnce(server: { url: string; dataDir: string; databaseUrl?: string }, token: string, turn: { threadId: string; runId: string; shown: unknown[] }) {
   const thread = await getThread(server.url, token, turn.threadId);
   expect(thread.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
   expect(comparableParts(thread.messages[1])).toEqual(turn.shown);

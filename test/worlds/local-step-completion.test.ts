@@ -1,9 +1,9 @@
-import { readFile, writeFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLocalWorld } from '@workflow/world-local';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeDataDir } from '../support/server';
 import { testsUsePostgres } from '../support/postgres';
+import { makeDataDir } from '../support/server';
 
 /**
  * The local world writes a step's completion as a lock file, then the step entity, then the
@@ -54,7 +54,10 @@ describe.skipIf(testsUsePostgres)('local world: a crash inside a step completion
     // The crash: lock claimed, entity written as completed, the event write cut off.
     const step = JSON.parse(await readFile(stepFile, 'utf8'));
     await claimLock(lockFile);
-    await writeFile(stepFile, JSON.stringify({ ...step, status: 'completed', output: { __type: 'Uint8Array', data: Buffer.from('"done"').toString('base64') }, completedAt: new Date().toISOString() }));
+    await writeFile(
+      stepFile,
+      JSON.stringify({ ...step, status: 'completed', output: { __type: 'Uint8Array', data: Buffer.from('"done"').toString('base64') }, completedAt: new Date().toISOString() }),
+    );
     expect(await terminalEvents(world, runId)).toHaveLength(0);
 
     // The queue delivers the step again; the runtime's first call is step_started.
@@ -62,7 +65,7 @@ describe.skipIf(testsUsePostgres)('local world: a crash inside a step completion
 
     const events = await terminalEvents(world, runId);
     expect(events.map((event) => event.eventType)).toEqual(['step_completed']);
-    const result = (events[0]?.eventData as { result: Uint8Array }).result;
+    const result = (events[0]!.eventData as { result: Uint8Array }).result;
     expect(new TextDecoder().decode(result)).toBe('"done"');
     // A further delivery finds the event and adds nothing.
     await expect(world.events.create(runId, { eventType: 'step_started', specVersion: 2, correlationId: stepId, eventData: { stepName: 'alignStoredReply' } })).rejects.toThrow(/terminal state/);

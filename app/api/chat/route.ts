@@ -1,8 +1,8 @@
 import { createUIMessageStreamResponse } from 'ai';
 import { getRun } from 'workflow/api';
 import { startChatTurn } from '@/lib/chat/start-turn';
-import { authenticatedRoute } from '@/lib/http/route';
 import { readJson } from '@/lib/http/read-json';
+import { authenticatedRoute } from '@/lib/http/route';
 import { chatRequestSchema } from './schema';
 
 export const dynamic = 'force-dynamic';

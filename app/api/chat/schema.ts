@@ -45,6 +45,9 @@ export function chatRequestSchema(maxMessageChars: number) {
      * with `messageId` (the last message's id) is an edit of it (see lib/chat/turn-plan.ts).
      */
     trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
-    messageId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'messageId must be 1-200 letters, digits, "-" or "_"').optional(),
+    messageId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'messageId must be 1-200 letters, digits, "-" or "_"')
+      .optional(),
   });
 }

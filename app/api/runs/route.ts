@@ -1,5 +1,5 @@
-import { authenticatedRoute } from '@/lib/http/route';
 import { readQuery } from '@/lib/http/read-query';
+import { authenticatedRoute } from '@/lib/http/route';
 import { listRuns } from '@/lib/runs/list-runs';
 import { runsQuerySchema } from './schema';
 

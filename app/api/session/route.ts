@@ -1,6 +1,6 @@
+import { getAppContext } from '@/lib/app-context';
 import { authenticate, clearedSessionCookie, revokeSessions, sessionCookie } from '@/lib/auth/session';
 import { startSession } from '@/lib/auth/start-session';
-import { getAppContext } from '@/lib/app-context';
 import { errorToResponse } from '@/lib/errors';
 import { assertSameOrigin, clientAddress, isSecureRequest } from '@/lib/http/same-origin';
 

@@ -12,13 +12,7 @@ export const versionsMigration: Migration = {
     await db.schema.alterTable('chat_runs').addColumn('replaces_run_id', 'text').execute();
     // What the turn's user message said (sha-256 of its parts), so a resent edit is recognized.
     await db.schema.alterTable('chat_runs').addColumn('message_digest', 'text').execute();
-    await db.schema
-      .createIndex('chat_runs_replaces')
-      .ifNotExists()
-      .unique()
-      .on('chat_runs')
-      .columns(['user_message_id', 'replaces_run_id'])
-      .execute();
+    await db.schema.createIndex('chat_runs_replaces').ifNotExists().unique().on('chat_runs').columns(['user_message_id', 'replaces_run_id']).execute();
     await db.schema
       .createTable('message_versions')
       .ifNotExists()

@@ -21,18 +21,25 @@ export async function finishTurn(turn: ChatTurn, reply: RecordedReply): Promise<
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
   const { memory, db, config } = await getAppContext();
-  return withProgress(db, runId, () => withRunCloseLease({ db, config }, runId, async () => {
-    if (reply.unfinished) await storeStoppedReply(memory, turn, reply.messageId, reply.unfinished);
-    else await alignStoredReply(memory, turn, reply.messageId);
-    const billed = await chargeRun(db, config, { runId, userId: turn.userId, threadId: turn.threadId }, {
-      kind: outcomeOf(reply.ending),
-      attempt: reply.attempt,
-      consumed: reply.consumed,
-      carried: reply.carried,
-    });
-    await endRunStream(reply.ending, billed, stepLogger(turn));
-    return billed;
-  }));
+  return withProgress(db, runId, () =>
+    withRunCloseLease({ db, config }, runId, async () => {
+      if (reply.unfinished) await storeStoppedReply(memory, turn, reply.messageId, reply.unfinished);
+      else await alignStoredReply(memory, turn, reply.messageId);
+      const billed = await chargeRun(
+        db,
+        config,
+        { runId, userId: turn.userId, threadId: turn.threadId },
+        {
+          kind: outcomeOf(reply.ending),
+          attempt: reply.attempt,
+          consumed: reply.consumed,
+          carried: reply.carried,
+        },
+      );
+      await endRunStream(reply.ending, billed, stepLogger(turn));
+      return billed;
+    }),
+  );
 }
 
 finishTurn.maxRetries = stepRetries;

@@ -1,12 +1,12 @@
-import type { UIMessageChunk } from 'ai';
 import { randomUUID } from 'node:crypto';
+import type { UIMessageChunk } from 'ai';
 import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable, RetryableError } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { recordCrashedAttempts } from '@/lib/billing/crashed-attempts';
 import { failedAttemptCount, recordAttempt } from '@/lib/billing/ledger';
+import { billingModelId } from '@/lib/billing/model-id';
 import { recordStepUsage } from '@/lib/billing/step-usage';
 import { noUsage, type TokenUsage } from '@/lib/billing/usage';
-import { billingModelId } from '@/lib/billing/model-id';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { prepareContinuation } from '@/lib/chat/continuation';
@@ -19,10 +19,10 @@ import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
 import { processId } from '@/lib/db/process-id';
-import { keepProgress } from '@/lib/recovery/progress';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
+import { keepProgress } from '@/lib/recovery/progress';
 import { stepRetries } from '@/lib/recovery/step-retries';
 
 /** Model calls per turn before a transient provider error fails the turn. */

@@ -1,8 +1,8 @@
 import { createUIMessageStreamResponse } from 'ai';
 import { requireBaselines } from '@/lib/baselines/enabled';
 import { requestBoundReply } from '@/lib/baselines/request-bound-reply';
-import { authenticatedRoute } from '@/lib/http/route';
 import { readJson } from '@/lib/http/read-json';
+import { authenticatedRoute } from '@/lib/http/route';
 import { chatRequestSchema } from '../../chat/schema';
 
 export const dynamic = 'force-dynamic';

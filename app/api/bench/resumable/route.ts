@@ -1,10 +1,10 @@
-import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import { randomUUID } from 'node:crypto';
+import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import { requireBaselines } from '@/lib/baselines/enabled';
 import { requestBoundReply } from '@/lib/baselines/request-bound-reply';
 import { startResumableStream } from '@/lib/baselines/resumable-stream';
-import { authenticatedRoute } from '@/lib/http/route';
 import { readJson } from '@/lib/http/read-json';
+import { authenticatedRoute } from '@/lib/http/route';
 import { chatRequestSchema } from '../../chat/schema';
 
 export const dynamic = 'force-dynamic';
