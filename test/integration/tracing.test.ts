@@ -39,7 +39,11 @@ describe('tracing over OTLP', () => {
       const model = modelCall(spans);
       if (!model) return false;
       const trace = spans.filter((span) => span.traceId === model.traceId);
-      return named(trace, /^STEP .*finishTurn$/).length > 0 && named(trace, /^POST \/api\/chat$/).length > 0;
+      // Spans are exported in batches as they end, children before their parents: wait until
+      // every span's parent has arrived too, so only the route's span is without one.
+      const ids = new Set(trace.map((span) => span.spanId));
+      const orphans = trace.filter((span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId));
+      return named(trace, /^STEP .*finishTurn$/).length > 0 && named(trace, /^POST \/api\/chat$/).length > 0 && orphans.every((span) => span.name === 'POST /api/chat');
     });
     const model = modelCall(receiver.spans)!;
     const trace = receiver.spans.filter((span) => span.traceId === model.traceId);
