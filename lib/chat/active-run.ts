@@ -10,14 +10,16 @@ async function isCharged(db: AppDatabase, runId: string): Promise<boolean> {
  * The thread's runs that are still going, oldest first: the one answering, then any queued
  * behind it. The workflow world, not our table, says whether a run is active, so a crash can
  * never leave a stale "running" flag behind. A run already charged has stored its answer and is
- * only closing its stream: a client that saw `finish` and sends the next message at once must
- * not find the thread still answering.
+ * only closing its stream: for starting the next turn and showing the thread it is over (a client
+ * that saw `finish` and sends the next message at once must not find the thread still answering);
+ * `untilClosed` counts it until the world says it ended (a delete waits for it).
  */
-export async function activeRunsOfThread(db: AppDatabase, threadId: string): Promise<ChatRun[]> {
+export async function activeRunsOfThread(db: AppDatabase, threadId: string, options: { untilClosed?: boolean } = {}): Promise<ChatRun[]> {
   const recent = await recentRunsOfThread(db, threadId);
   const active: ChatRun[] = [];
   for (const run of recent) {
-    if (!(await isRunActive(run.runId)) || (await isCharged(db, run.runId))) break;
+    if (!(await isRunActive(run.runId))) break;
+    if (!options.untilClosed && (await isCharged(db, run.runId))) break;
     active.unshift(run);
   }
   return active;

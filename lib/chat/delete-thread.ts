@@ -23,7 +23,7 @@ async function requireDeletable(context: Pick<AppContext, 'db' | 'memory'>, user
 async function stopRunsAndWait(db: AppContext['db'], threadId: string): Promise<void> {
   const deadline = Date.now() + runEndTimeoutMs;
   for (;;) {
-    const active = await activeRunsOfThread(db, threadId);
+    const active = await activeRunsOfThread(db, threadId, { untilClosed: true });
     if (active.length === 0) return;
     for (const run of active) await stopReply(db, run.runId);
     if (Date.now() > deadline) {
