@@ -39,9 +39,9 @@ async function attachTo(db: AppContext['db'], runId: string): Promise<string> {
 export async function startChatTurn(context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>, turn: TurnRequest, policy: DoubleTextingPolicy, trigger: TurnTrigger = newMessage): Promise<string> {
   const { db, memory, runLimits } = context;
   await refuseDeletedThread(db, turn.threadId);
+  await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
   const early = await planTurn(context, turn, trigger);
   if (early.kind === 'attach') return attachTo(db, early.runId);
-  await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
   return runLimits.admit(turn.userId, async () =>
     withThreadLock(db, turn.threadId, async () => {
       // A delete that took the lock first wins: no turn starts on (or recreates) a deleted thread.

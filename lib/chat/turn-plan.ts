@@ -27,14 +27,6 @@ export function messageDigest(message: UIMessage): string {
   return createHash('sha256').update(JSON.stringify(message.parts)).digest('hex');
 }
 
-function ownRuns(runs: ChatRun[], threadId: string, userId: string): ChatRun[] {
-  // Memory stores messages by the client's id: an id used elsewhere must not move that message here.
-  if (runs.some((run) => run.threadId !== threadId || run.userId !== userId)) {
-    throw new AppError('conflict:message_id', 'This message id is already used by another message');
-  }
-  return runs;
-}
-
 function currentRun(runs: ChatRun[], messageId: string): ChatRun {
   const current = runs[0];
   if (!current) throw new AppError('not_found:message', `Message ${messageId} has not been answered in this thread`);
@@ -56,7 +48,8 @@ async function storedUserMessage(memory: Memory, threadId: string, userId: strin
 }
 
 /**
- * Decides what a chat request does. Each request is idempotent by its message id:
+ * Decides what a chat request does, for a message id the caller has claimed (claimMessageId), so
+ * every run of that id is the caller's. Each request is idempotent by its message id:
  * - a new message sent again attaches to the newest run of that message;
  * - a regenerate is keyed by (user message id, the answer it replaces): sent again, it attaches
  *   to the run it started (a unique index holds the pair); naming an answer that is no longer
@@ -66,7 +59,7 @@ async function storedUserMessage(memory: Memory, threadId: string, userId: strin
  */
 export async function planTurn(context: { db: AppDatabase; memory: Memory }, turn: { threadId: string; userId: string; message: UIMessage }, trigger: TurnTrigger): Promise<TurnPlan> {
   const { threadId, userId, message } = turn;
-  const runs = ownRuns(await runsOfMessage(context.db, message.id), threadId, userId);
+  const runs = await runsOfMessage(context.db, message.id);
   const digest = messageDigest(message);
   if (trigger.trigger === 'regenerate-message') {
     const current = currentRun(runs, message.id);

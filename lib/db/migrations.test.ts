@@ -10,7 +10,7 @@ import { LibsqlDialect } from './libsql-dialect';
 import { migrateToLatest, migrationProvider } from './migrations';
 import type { Database } from './schema';
 
-/** An installation as the release before the runs list left it, with one finished run in it. */
+/** An installation as the release before the runs list left it, with one finished run in it, upgraded. */
 async function upgradeFromBeforeRunList(db: Kysely<Database>): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0004_app_secrets');
   if (error) throw error;
@@ -23,6 +23,8 @@ async function upgradeFromBeforeRunList(db: Kysely<Database>): Promise<void> {
   expect(old).toMatchObject({ user_id: 'u', stream_chunks: null, replaces_run_id: null, message_digest: null });
   expect(await db.selectFrom('message_versions').selectAll().execute()).toEqual([]);
   expect(await db.selectFrom('deleted_threads').selectAll().execute()).toEqual([]);
+  // The message id the old run answered stays its user's: no one else's turn can claim it.
+  expect(await db.selectFrom('message_claims').selectAll().execute()).toEqual([{ message_id: 'm', user_id: 'u', thread_id: 't' }]);
   await db.updateTable('chat_runs').set({ stream_chunks: 42 }).where('run_id', '=', 'wrun_old').execute();
   const updated = await db.selectFrom('chat_runs').select('stream_chunks').where('run_id', '=', 'wrun_old').executeTakeFirstOrThrow();
   expect(Number(updated.stream_chunks)).toBe(42);
