@@ -154,7 +154,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('thread_id', 'text', (column) => column.notNull())
         .execute();
       // Ids already used belong to the runs that used them.
-      await sql`insert into message_claims (message_id, user_id, thread_id) select user_message_id, min(user_id), min(thread_id) from chat_runs group by user_message_id on conflict do nothing`.execute(db);
+      await sql`
+        insert into message_claims (message_id, user_id, thread_id)
+        select user_message_id, min(user_id), min(thread_id) from chat_runs group by user_message_id
+        on conflict do nothing`.execute(db);
       // Signing out revokes every token of the (anonymous) user.
       await db.schema
         .createTable('session_revocations')
