@@ -43,9 +43,14 @@ function viewOf(run: ChatRun, status: WorldRunFacts['status']): RunView {
   return { runId: run.runId, threadId: run.threadId, status, createdAt: run.createdAt, cancelRequestedAt: run.cancelRequestedAt };
 }
 
+/** What the world says of the run's status, or what it said before the run's data was pruned. */
+async function statusOf(run: ChatRun): Promise<WorldRunFacts['status']> {
+  return (run.pruned ? recordedRunFacts(run.pruned) : await worldRunFacts(run.runId)).status;
+}
+
 export async function describeRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
-  return viewOf(run, (run.pruned ? recordedRunFacts(run.pruned) : await worldRunFacts(runId)).status);
+  return viewOf(run, await statusOf(run));
 }
 
 /**
@@ -66,8 +71,7 @@ export function assertStreamKept(run: ChatRun): void {
  */
 export async function cancelRun(db: AppDatabase, userId: string, runId: string): Promise<RunView> {
   const run = await requireOwnRun(db, userId, runId);
-  if (run.pruned) return describeRun(db, userId, runId);
-  const { status } = await worldRunFacts(runId);
+  const status = await statusOf(run);
   if (!activeStatuses.has(status)) return viewOf(run, status);
   await stopReply(db, runId);
   // Re-read: the answer carries the recorded Stop and the status it has led to so far.

@@ -1,9 +1,7 @@
 import { getExternalReducers, getSerializeStream, WorkflowServerWritableStream } from '@workflow/core/serialization';
 import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
-import { recordCharge } from '../billing/ledger';
-import { billingModelId } from '../billing/model-id';
-import { noUsage } from '../billing/usage';
+import { chargeRun } from '../billing/charge-run';
 import { withRunCloseLease } from '../chat/close-lease';
 import { findRun, recordStreamLength } from '../chat/runs';
 import { streamTail } from '../chat/stream-contents';
@@ -52,7 +50,7 @@ export async function endAbandonedRun(db: AppDatabase, config: AppConfig, runId:
     const chunks = tail.last?.type === 'finish' ? [] : terminalChunks({ kind: 'failed', errorText: reason });
     await writeAndClose(runId, chunks);
     if (chunks.length > 0) getMetrics().runs.inc({ status: 'failed' });
-    await recordCharge(db, { runId, userId: run.userId, threadId: run.threadId, modelId: billingModelId(config.model), usage: noUsage, outcome: 'failed' });
+    await chargeRun(db, config, run, { kind: 'failed' });
     await recordStreamLength(db, runId, tail.length + chunks.length);
   });
   log.error({ reason }, 'run abandoned');

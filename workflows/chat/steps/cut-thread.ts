@@ -1,6 +1,9 @@
+import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { cutThreadAfterMessage } from '@/lib/chat/thread-cut';
 import type { ChatTurn } from '@/lib/chat/turn';
+import { withProgress } from '@/lib/recovery/progress';
+import { stepRetries } from '@/lib/recovery/step-retries';
 
 /**
  * A regenerate or an edit: memory ends at the turn's user message before it is answered again;
@@ -9,5 +12,7 @@ import type { ChatTurn } from '@/lib/chat/turn';
 export async function cutThread(turn: ChatTurn): Promise<void> {
   'use step';
   const { db, memory } = await getAppContext();
-  await cutThreadAfterMessage(db, memory, turn);
+  await withProgress(db, getWorkflowMetadata().workflowRunId, () => cutThreadAfterMessage(db, memory, turn));
 }
+
+cutThread.maxRetries = stepRetries;
