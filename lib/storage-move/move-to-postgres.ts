@@ -6,13 +6,14 @@ import { activeStatuses } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import { type AppDatabase, openDatabase } from '../db/database';
 import { defaultPoolSize, poolBudget } from '../db/pool-budget';
+import { markPruned, type RecordedRunFacts, recordRunFacts } from '../retention/pruned-runs';
 import { localRunFacts, localStreamLength } from './world-run-files';
 
 /** The app tables that move, in an order that keeps every reference valid. Leases and rate-limit windows are transient and stay behind. */
 const movedTables = ['chat_runs', 'billing_charges', 'billing_attempts', 'billing_steps', 'tool_calls', 'notes', 'message_claims', 'session_revocations', 'app_secrets'] as const;
 type MovedTable = (typeof movedTables)[number];
 
-export interface MoveReport {
+interface MoveReport {
   threads: number;
   messages: number;
   /** Rows moved, by app table. */
@@ -28,41 +29,42 @@ export class MoveRefusedError extends Error {
 
 const batchSize = 500;
 
-/** Copies a table's rows exactly as they were read, in batches. */
+/** Copies a table's rows exactly as they were read, a batch at a time (the source is SQLite: `rowid` orders it). */
 async function copyTable(source: AppDatabase, target: AppDatabase, table: MovedTable): Promise<number> {
-  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(source);
-  for (let start = 0; start < rows.length; start += batchSize) {
-    const batch = rows.slice(start, start + batchSize);
-    const columns = Object.keys(batch[0] ?? {});
-    const values = batch.map((row) => sql`(${sql.join(columns.map((column) => row[column]))})`);
+  let copied = 0;
+  for (;;) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by rowid limit ${batchSize} offset ${copied}`.execute(source);
+    if (rows.length === 0) return copied;
+    const columns = Object.keys(rows[0] ?? {});
+    const values = rows.map((row) => sql`(${sql.join(columns.map((column) => row[column]))})`);
     await sql`insert into ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(values)}`.execute(target);
+    copied += rows.length;
   }
-  return rows.length;
+}
+
+interface SettledRun {
+  runId: string;
+  facts: RecordedRunFacts;
+  streamChunks: number;
 }
 
 /**
- * Finished runs keep their status, times and length on the runs page, as pruned runs do: their
- * streams and workflow events stay in the local world's files, which do not move.
+ * What the runs page shows of each finished run, read from the local world's files, which do
+ * not move: in the new installation the runs are pruned runs. Reads only; a run still answering
+ * refuses the move.
  */
-async function settleRuns(source: AppDatabase, worldDir: string, now: Date): Promise<void> {
+async function settledRuns(source: AppDatabase, worldDir: string): Promise<SettledRun[]> {
   const runs = await source.selectFrom('chat_runs').select(['run_id', 'stream_chunks']).where('pruned_at', 'is', null).execute();
+  const settled: SettledRun[] = [];
   for (const run of runs) {
     const facts = await localRunFacts(worldDir, run.run_id);
     if (facts && activeStatuses.has(facts.status)) {
       throw new MoveRefusedError(`Run ${run.run_id} is still ${facts.status}: stop the server and let its runs end first`);
     }
-    await source
-      .updateTable('chat_runs')
-      .set({
-        final_status: facts?.status ?? 'unknown',
-        started_at: facts?.startedAt ?? null,
-        ended_at: facts?.endedAt ?? null,
-        stream_chunks: run.stream_chunks ?? (await localStreamLength(worldDir, run.run_id)),
-        pruned_at: now.toISOString(),
-      })
-      .where('run_id', '=', run.run_id)
-      .execute();
+    const streamChunks = run.stream_chunks ?? (await localStreamLength(worldDir, run.run_id));
+    settled.push({ runId: run.run_id, facts: facts ?? { status: 'unknown', startedAt: null, endedAt: null }, streamChunks });
   }
+  return settled;
 }
 
 /** The generated session secret moves too, so every session token stays valid. */
@@ -80,21 +82,24 @@ type StorageSite = Pick<AppConfig, 'dataDir' | 'storage'>;
 
 async function moveMemory(source: StorageSite, target: StorageSite): Promise<{ threads: number; messages: number }> {
   const [from, to] = [createMastraStorage(source), createMastraStorage(target)];
-  await Promise.all([from.init(), to.init()]);
-  const [fromMemory, toMemory] = await Promise.all([from.getStore('memory'), to.getStore('memory')]);
-  if (!fromMemory || !toMemory) throw new Error('memory storage is not available');
-  const { threads } = await fromMemory.listThreads({ perPage: false });
-  let messages = 0;
-  for (const thread of threads) {
-    await toMemory.saveThread({ thread });
-    const stored = await fromMemory.listMessages({ threadId: thread.id, perPage: false });
-    if (stored.messages.length > 0) await toMemory.saveMessages({ messages: stored.messages });
-    // Saving messages touches the thread's updatedAt, which orders the thread list: put it back.
-    await toMemory.saveThread({ thread });
-    messages += stored.messages.length;
+  try {
+    await Promise.all([from.init(), to.init()]);
+    const [fromMemory, toMemory] = await Promise.all([from.getStore('memory'), to.getStore('memory')]);
+    if (!fromMemory || !toMemory) throw new Error('memory storage is not available');
+    const { threads } = await fromMemory.listThreads({ perPage: false });
+    let messages = 0;
+    for (const thread of threads) {
+      await toMemory.saveThread({ thread });
+      const stored = await fromMemory.listMessages({ threadId: thread.id, perPage: false });
+      if (stored.messages.length > 0) await toMemory.saveMessages({ messages: stored.messages });
+      // Saving messages touches the thread's updatedAt, which orders the thread list: put it back.
+      await toMemory.saveThread({ thread });
+      messages += stored.messages.length;
+    }
+    return { threads: threads.length, messages };
+  } finally {
+    await Promise.all([from.close?.(), to.close?.()]);
   }
-  await Promise.all([from.close?.(), to.close?.()]);
-  return { threads: threads.length, messages };
 }
 
 /**
@@ -111,11 +116,21 @@ export async function moveEmbeddedToPostgres(options: { dataDir: string; worldDi
   try {
     const existing = await target.selectFrom('chat_runs').select('run_id').limit(1).execute();
     if (existing.length > 0) throw new MoveRefusedError('The PostgreSQL database already holds runs: move into a new, empty installation');
-    await settleRuns(source, options.worldDir, options.now ?? new Date());
-    const rows: Partial<Record<MovedTable, number>> = {};
-    for (const table of movedTables) rows[table] = await copyTable(source, target, table);
-    await moveAuthSecret(options.dataDir, target);
+    const settled = await settledRuns(source, options.worldDir);
+    const now = options.now ?? new Date();
+    // Memory first: its saves are upserts, so a move cut short there can simply be run again.
     const memory = await moveMemory({ dataDir: options.dataDir, storage: embedded }, { dataDir: options.dataDir, storage: postgres });
+    // The app tables in one transaction: the target holds all of them or none, and the source is only read.
+    const rows = await target.transaction().execute(async (trx) => {
+      const copied: Partial<Record<MovedTable, number>> = {};
+      for (const table of movedTables) copied[table] = await copyTable(source, trx, table);
+      for (const run of settled) {
+        await recordRunFacts(trx, run.runId, run.facts, run.streamChunks);
+        await markPruned(trx, run.runId, now);
+      }
+      await moveAuthSecret(options.dataDir, trx);
+      return copied;
+    });
     return { ...memory, rows };
   } finally {
     await Promise.all([source.destroy(), target.destroy()]);

@@ -74,6 +74,9 @@ describe.skipIf(testsUsePostgres || !(await postgresAvailable()))('moving an emb
 
       databaseUrl = await createTestDatabase();
       await moveToPostgres(embedded.dataDir, databaseUrl);
+      // The move only reads the embedded installation: it still works as it did if the move is abandoned.
+      const [prunedInSource] = await queryAppDatabase(embedded, 'select count(*) as n from chat_runs where pruned_at is not null', []);
+      expect(Number(prunedInSource?.n)).toBe(0);
       moved = await startServer({ dataDir: embedded.dataDir, databaseUrl });
       const after = await snapshot(moved, session.token, session.userId, threadIds);
       expect(after).toEqual(before);
