@@ -13,9 +13,9 @@ export interface SessionContext {
  * or forged form post never replaces a user's identity), else a new anonymous user, counted
  * against the client address's limit.
  */
-export async function startSession(context: SessionContext, request: Request, clientAddress: string): Promise<{ session: Session; created: boolean }> {
+export async function startSession(context: SessionContext, request: Request, clientAddress: string): Promise<Session> {
   const existing = await presentedSession(request, context);
-  if (existing) return { session: existing, created: false };
+  if (existing) return existing;
   await context.sessionLimits.countNewSession(clientAddress);
-  return { session: await createSession(context.authSecret), created: true };
+  return createSession(context.authSecret);
 }

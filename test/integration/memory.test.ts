@@ -118,9 +118,7 @@ describe('double texting', () => {
     const [firstChunks, secondChunks] = await Promise.all([readChunks(first), readChunks(second)]);
     expect(firstChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
     expect(secondChunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
-    // `finish` is written before the run ends, and the thread view leaves an active run's reply
-    // to its stream.
-    await waitForRunEnd(fixture.server.url, users.alice.token, runIdOf(second));
+    // Read the moment `finish` arrived, while the run is still closing: its answer is stored and shown.
     const thread = await getThread(fixture.server.url, users.alice.token, threadId);
     expect(roles(thread.messages)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(textOf(thread.messages[0])).toBe('First question [[sim words=80 tps=60]]');

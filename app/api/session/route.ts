@@ -1,7 +1,8 @@
 import { getAppContext } from '@/lib/app-context';
-import { authenticate, clearedSessionCookie, revokeSessions, sessionCookie } from '@/lib/auth/session';
+import { clearedSessionCookie, revokeSessions, sessionCookie } from '@/lib/auth/session';
 import { startSession } from '@/lib/auth/start-session';
 import { errorToResponse } from '@/lib/errors';
+import { authenticatedRoute } from '@/lib/http/route';
 import { assertSameOrigin, clientAddress, isSecureRequest } from '@/lib/http/same-origin';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +15,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
     const app = await getAppContext();
-    const { session } = await startSession(app, request, clientAddress(request));
+    const session = await startSession(app, request, clientAddress(request));
     return Response.json(session, { headers: { 'set-cookie': sessionCookie(session.token, isSecureRequest(request)) } });
   } catch (error) {
     return errorToResponse(error);
@@ -22,25 +23,10 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 /** Who the caller is, so the UI can tell whether it needs a new session. */
-export async function GET(request: Request): Promise<Response> {
-  try {
-    const app = await getAppContext();
-    const userId = await authenticate(request, app);
-    return Response.json({ userId, model: app.config.model.kind === 'simulated' ? 'simulated' : 'live' });
-  } catch (error) {
-    return errorToResponse(error);
-  }
-}
+export const GET = authenticatedRoute(async (_request, { app, userId }) => Response.json({ userId, model: app.config.model.kind === 'simulated' ? 'simulated' : 'live' }));
 
 /** Signs out: every token of this anonymous user stops working, and the cookie is cleared. */
-export async function DELETE(request: Request): Promise<Response> {
-  try {
-    assertSameOrigin(request);
-    const app = await getAppContext();
-    const userId = await authenticate(request, app);
-    await revokeSessions(app.db, userId);
-    return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request)) } });
-  } catch (error) {
-    return errorToResponse(error);
-  }
-}
+export const DELETE = authenticatedRoute(async (request, { app, userId }) => {
+  await revokeSessions(app.db, userId);
+  return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request)) } });
+});
