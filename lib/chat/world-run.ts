@@ -48,3 +48,8 @@ export function recordedRunFacts(recorded: { status: string; startedAt: string |
 export async function isRunActive(runId: string): Promise<boolean> {
   return activeStatuses.has((await worldRunFacts(runId)).status);
 }
+
+/** A run's default stream, as `getWritable()` names it inside a step (@workflow/core's naming, on every world). */
+export function runStreamName(runId: string): string {
+  return `${runId.replace('wrun_', 'strm_')}_user`;
+}

@@ -6,16 +6,11 @@ import { withRunCloseLease } from '../chat/close-lease';
 import { findRun, recordStreamLength } from '../chat/runs';
 import { streamTail } from '../chat/stream-contents';
 import { terminalChunks } from '../chat/terminal-chunks';
-import { activeStatuses, worldRunFacts } from '../chat/world-run';
+import { activeStatuses, runStreamName, worldRunFacts } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { getLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
-
-/** The run's default stream, as `getWritable()` names it inside a step (@workflow/core's util). */
-function runStreamName(runId: string): string {
-  return `${runId.replace('wrun_', 'strm_')}_user`;
-}
 
 /**
  * Appends chunks to a run's stream from outside the run and closes it, encoded exactly as a

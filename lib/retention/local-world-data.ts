@@ -1,6 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { runStreamName } from '../chat/world-run';
+import type { RecordedRunFacts } from './pruned-runs';
 
 /**
  * What the local world keeps of a run, by directory (read from `@workflow/world-local` 4.4.1):
@@ -25,7 +27,7 @@ async function list(dir: string): Promise<string[]> {
 
 /** The run's streams: those the world recorded for it, and its default stream in any case. */
 async function streamNamesOf(worldDir: string, runId: string): Promise<string[]> {
-  const defaultStream = `${runId.replace('wrun_', 'strm_')}_user`;
+  const defaultStream = runStreamName(runId);
   const raw = await readFile(path.join(worldDir, 'streams', 'runs', `${runId}.json`), 'utf8').catch(() => undefined);
   const recorded = raw === undefined ? undefined : streamListSchema.safeParse(JSON.parse(raw));
   return [...new Set([defaultStream, ...(recorded?.success ? recorded.data.streams : [])])];
@@ -67,4 +69,24 @@ export async function removeLocalWorldRuns(worldDir: string, runIds: readonly st
     path.join(worldDir, 'runs'),
     runIds.map((runId) => `${runId}.json`),
   );
+}
+
+const runFileSchema = z.object({ status: z.string(), createdAt: z.string().optional(), completedAt: z.string().optional() });
+
+/** What the local world's run record says of a run (`runs/<runId>.json`); null when it has none. */
+export async function localRunFacts(worldDir: string, runId: string): Promise<RecordedRunFacts | null> {
+  const raw = await readFile(path.join(worldDir, 'runs', `${runId}.json`), 'utf8').catch(() => undefined);
+  if (raw === undefined) return null;
+  const run = runFileSchema.parse(JSON.parse(raw));
+  return { status: run.status, startedAt: run.createdAt ?? null, endedAt: run.completedAt ?? null };
+}
+
+/** Data chunks of the run's default stream in the local world: its chunk files, less the end marker. */
+export async function localStreamLength(worldDir: string, runId: string): Promise<number> {
+  const chunksDir = path.join(worldDir, 'streams', 'chunks');
+  const files = (await list(chunksDir)).filter((file) => file.startsWith(`${runStreamName(runId)}-`)).sort();
+  const last = files.at(-1);
+  if (!last) return 0;
+  const endMarker = (await readFile(path.join(chunksDir, last)))[0] === 1;
+  return files.length - (endMarker ? 1 : 0);
 }

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getRun } from 'workflow/api';
 import type { AppContext } from '../app-context';
+import { streamTail } from '../chat/stream-contents';
 import { activeStatuses, worldRunFacts } from '../chat/world-run';
 import type { AppDatabase } from '../db/database';
 import { keepLease, releaseLease, tryAcquireLease } from '../db/leases';
+import { processId } from '../db/process-id';
 import { getLogger } from '../observability/log';
 import { localWorldDataDir } from '../runtime-env';
 import { removeLocalWorldRuns } from './local-world-data';
@@ -18,13 +18,6 @@ const leaseKey = 'retention:prune';
 const leaseTtlMs = 10_000;
 const batchSize = 100;
 
-export interface PassResult {
-  /** False when another instance held the lease: this one did nothing. */
-  ran: boolean;
-  /** Runs this pass marked pruned. */
-  pruned: number;
-}
-
 type PruneContext = Pick<AppContext, 'db' | 'config'>;
 
 async function factsOf(candidate: PruneCandidate): Promise<RecordedRunFacts> {
@@ -36,13 +29,7 @@ async function factsOf(candidate: PruneCandidate): Promise<RecordedRunFacts> {
 // The closing step records a stream's length; a run that ended without one (a crash before
 // the close) is counted now, while its stream still exists.
 async function streamLengthOf(candidate: PruneCandidate): Promise<number> {
-  if (candidate.streamChunks !== null) return candidate.streamChunks;
-  const readable = getRun(candidate.runId).getReadable({ startIndex: 0 });
-  try {
-    return (await readable.getTailIndex()) + 1;
-  } finally {
-    await readable.cancel();
-  }
+  return candidate.streamChunks ?? (await streamTail(candidate.runId)).length;
 }
 
 /** A run may go once it has ended, and ended before the cutoff. Active and queued runs stay, however old. */
@@ -99,14 +86,13 @@ async function pruneAll(context: PruneContext, cutoff: Date): Promise<number> {
  * One pruning pass, if this instance gets the lease: removes the replay data of every run that
  * ended more than the retention period ago. Memory, the runs table, the ledger and notes stay.
  */
-export async function prunePass(context: PruneContext, holder: string, now = new Date()): Promise<PassResult> {
+export async function prunePass(context: PruneContext, holder: string): Promise<void> {
   const db: AppDatabase = context.db;
-  if (!(await tryAcquireLease(db, leaseKey, holder, leaseTtlMs))) return { ran: false, pruned: 0 };
+  if (!(await tryAcquireLease(db, leaseKey, holder, leaseTtlMs))) return;
   const stopRenewing = keepLease(db, leaseKey, holder, leaseTtlMs);
   try {
-    const pruned = await pruneAll(context, new Date(now.getTime() - context.config.retention.runRetentionMs));
+    const pruned = await pruneAll(context, new Date(Date.now() - context.config.retention.runRetentionMs));
     if (pruned > 0) getLogger().info({ pruned }, 'prune pass done');
-    return { ran: true, pruned };
   } finally {
     stopRenewing();
     await releaseLease(db, leaseKey, holder);
@@ -125,7 +111,7 @@ export function startPruner(getContext: () => Promise<PruneContext>, pruneEveryM
   const state = globalThis as PrunerState;
   if (state[startedKey]) return;
   state[startedKey] = true;
-  const holder = `pruner-${randomUUID()}`;
+  const holder = `${processId()}:pruner`;
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
