@@ -24,16 +24,9 @@ function statusLabel(status: string, reconnecting: boolean, runId: string | null
   return 'Ready';
 }
 
-/** The user message an answer replies to: the nearest one before it. */
-function questionOf(messages: readonly ChatMessage[], answer: ChatMessage): ChatMessage | undefined {
-  const index = messages.findIndex((message) => message.id === answer.id);
-  return messages.slice(0, index).findLast((message) => message.role === 'user');
-}
-
 export function Chat({ threadId, initialMessages, initialVersions, activeRunId, simulated }: ChatProps) {
   const [input, setInput] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const [versions, setVersions] = useState<MessageVersions>(initialVersions);
   const [menuOpen, setMenuOpen] = useState(false);
   const onRejected = useCallback((text: string, rejection: Rejection) => {
     setInput(text);
@@ -43,7 +36,7 @@ export function Chat({ threadId, initialMessages, initialVersions, activeRunId, 
         : `${rejection.message}. Your message is back in the box.`,
     );
   }, []);
-  const { messages, sendMessage, regenerate, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, activeRunId, onRejected });
+  const { messages, versions, setVersions, sendMessage, regenerate, status, error, runId, reconnecting } = useDurableChat({ threadId, initialMessages, initialVersions, activeRunId, onRejected });
   const bottom = useRef<HTMLDivElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
   const lastIsAnswer = messages.at(-1)?.role === 'assistant';
@@ -63,12 +56,12 @@ export function Chat({ threadId, initialMessages, initialVersions, activeRunId, 
     void sendMessage({ text });
   }
 
-  // The replaced answer stays readable as an earlier version, as the server keeps it.
-  function regenerateAnswer(message: ChatMessage) {
+  // The replaced answer stays readable as an earlier version, as the server keeps it (a refused
+  // regenerate is undone by the re-sync that follows it).
+  function regenerateAnswer(message: ChatMessage, questionId: string | undefined) {
     if (busy) return;
     setNotice(null);
-    const question = message.role === 'user' ? undefined : questionOf(messages, message);
-    if (question) setVersions((current) => ({ ...current, [question.id]: [...(current[question.id] ?? []), normalizeMessage(message)] }));
+    if (questionId) setVersions((current) => ({ ...current, [questionId]: [...(current[questionId] ?? []), normalizeMessage(message)] }));
     void regenerate({ messageId: message.id });
   }
 

@@ -1,26 +1,22 @@
 'use client';
 
 import { useState } from 'react';
-import type { ChatMessage } from '@/lib/chat/message-protocol';
+import { type ChatMessage, messageText } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
 import { EditMessage } from './edit-message';
 import { MessageView } from './message-view';
 import { VersionSwitcher } from './version-switcher';
 
-export interface ConversationProps {
+interface ConversationProps {
   messages: ChatMessage[];
   /** Earlier answers of each user message (by its id), oldest first. */
   versions: MessageVersions;
   busy: boolean;
   /** Why the last turn failed, shown on its answer. */
   failure: string | undefined;
-  /** Answer again: the answer to replace, or a last question left without one. */
-  onRegenerate: (message: ChatMessage) => void;
+  /** Answer again: the answer to replace (with the id of the question it answers), or a last question left without one. */
+  onRegenerate: (message: ChatMessage, questionId: string | undefined) => void;
   onEdit: (messageId: string, text: string) => void;
-}
-
-function textOf(message: ChatMessage): string {
-  return message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
 }
 
 /** The id of the user message each answer answers: the nearest user message before it. */
@@ -49,7 +45,7 @@ export function Conversation({ messages, versions, busy, failure, onRegenerate, 
         return (
           <EditMessage
             key={message.id}
-            initialText={textOf(message)}
+            initialText={messageText(message)}
             onCancel={() => setEditing(null)}
             onSave={(text) => {
               setEditing(null);
@@ -67,7 +63,7 @@ export function Conversation({ messages, versions, busy, failure, onRegenerate, 
           )}
           {/* A question left without an answer (its run failed) can be answered again. */}
           {!busy && last && (
-            <button type="button" className="link-button" onClick={() => onRegenerate(message)}>
+            <button type="button" className="link-button" onClick={() => onRegenerate(message, undefined)}>
               Retry
             </button>
           )}
@@ -84,7 +80,7 @@ export function Conversation({ messages, versions, busy, failure, onRegenerate, 
       <MessageView key={message.id} message={displayed} streaming={busy && last && current} failure={last && current ? failure : undefined}>
         {count > 1 && question && <VersionSwitcher index={position} count={count} onSelect={(next) => setShown((state) => ({ ...state, [question]: next }))} />}
         {last && current && !busy && (
-          <button type="button" className="link-button" onClick={() => onRegenerate(message)}>
+          <button type="button" className="link-button" onClick={() => onRegenerate(message, question)}>
             Regenerate
           </button>
         )}

@@ -3,7 +3,8 @@
 import { useChat } from '@ai-sdk/react';
 import { WorkflowChatTransport } from '@workflow/ai';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type ChatMessage, chatDataPartSchemas, normalizeMessage } from '@/lib/chat/message-protocol';
+import { type ChatMessage, chatDataPartSchemas, messageText, normalizeMessage } from '@/lib/chat/message-protocol';
+import type { MessageVersions } from '@/lib/chat/message-versions';
 import { createResilientFetch } from '@/lib/client/resilient-fetch';
 import { fetchThreadView, type ThreadView } from './use-thread-view';
 
@@ -30,7 +31,13 @@ async function rejectionOf(response: Response): Promise<Rejection | undefined> {
  * back to the input and, when the thread was still answering (another tab, say), attaches to
  * the answering run.
  */
-export function useDurableChat(options: { threadId: string; initialMessages: ChatMessage[]; activeRunId: string | null; onRejected?: (text: string, rejection: Rejection) => void }) {
+export function useDurableChat(options: {
+  threadId: string;
+  initialMessages: ChatMessage[];
+  initialVersions: MessageVersions;
+  activeRunId: string | null;
+  onRejected?: (text: string, rejection: Rejection) => void;
+}) {
   const { threadId, onRejected } = options;
   const runIdRef = useRef<string | null>(options.activeRunId);
   // Only a refused new message goes back to the input; a refused edit or regenerate is re-synced.
@@ -39,6 +46,9 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
   const [reconnecting, setReconnecting] = useState(false);
   const [rejection, setRejection] = useState<Rejection | null>(null);
   const [streamGone, setStreamGone] = useState(false);
+  // Earlier answers: shown at once when a regenerate or edit is sent, and replaced by the
+  // server's on every re-sync.
+  const [versions, setVersions] = useState<MessageVersions>(options.initialVersions);
 
   const remember = useCallback((id: string | null) => {
     runIdRef.current = id;
@@ -92,6 +102,7 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
   const attach = useCallback(
     (view: ThreadView) => {
       setMessages(view.messages);
+      setVersions(view.versions);
       clearError();
       remember(view.activeRunId);
       if (view.activeRunId) void resumeStream();
@@ -113,10 +124,10 @@ export function useDurableChat(options: { threadId: string; initialMessages: Cha
       // Taken off the page in the same render that hands its text back; the thread view fetched
       // next then says what the server really holds.
       setMessages((current) => current.filter((message) => message.id !== rejected.id));
-      onRejected?.(rejected.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n'), rejection);
+      onRejected?.(messageText(rejected), rejection);
     }
     void fetchThreadView(threadId).then(attach);
   }, [rejection, messages, threadId, attach, onRejected, setMessages]);
 
-  return { ...chat, runId, reconnecting };
+  return { ...chat, runId, reconnecting, versions, setVersions };
 }

@@ -1,15 +1,10 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { ChatMessage } from '@/lib/chat/message-protocol';
-import type { MessageVersions } from '@/lib/chat/message-versions';
+import type { ThreadView as StoredThreadView } from '@/lib/chat/read-thread';
 
-export interface ThreadView {
-  messages: ChatMessage[];
-  activeRunId: string | null;
-  /** Earlier answers, by the id of the user message they answered. */
-  versions: MessageVersions;
-}
+/** What the page needs of `GET /api/threads/{id}` (lib/chat/read-thread.ts). */
+export type ThreadView = Pick<StoredThreadView, 'messages' | 'activeRunId' | 'versions'>;
 
 export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadView } | { status: 'error'; message: string };
 

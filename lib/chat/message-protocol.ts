@@ -93,6 +93,11 @@ export function withAttemptPartIds(chunk: UIMessageChunk, attempt: number): UIMe
 
 type Part = UIMessage['parts'][number];
 
+/** A message's text parts, joined: what a title, an edit box or a handed-back draft shows. */
+export function messageText(message: Pick<UIMessage, 'parts'>, separator = '\n'): string {
+  return message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(separator);
+}
+
 /** The parts that make up the answer: those after the last reset marker. */
 export function visibleParts<P extends Part | ChatMessage['parts'][number]>(parts: readonly P[]): P[] {
   const lastReset = parts.findLastIndex((part) => part.type === 'data-reset');

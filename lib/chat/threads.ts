@@ -4,11 +4,12 @@ import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
 import { AppError } from '../errors';
 import { parseDirective } from '../sim/directive';
+import { messageText } from './message-protocol';
 
 const titleLength = 80;
 
 function titleFrom(message: UIMessage): string {
-  const joined = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
+  const joined = messageText(message, ' ');
   // A simulation directive steers the built-in model; it is not what the conversation is about.
   const text = parseDirective(joined).text;
   return text.length > titleLength ? `${text.slice(0, titleLength - 1)}…` : text || 'New chat';
