@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createSession, getJson, getStream, getThread, postChat, postChatWith, readChunks, readUntil, runIdOf, stopRun, userMessage, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { streamChunksOf, worldDataOf } from '../support/world-data';
 
 // 10.8 seconds, long enough to look at the runs before; a pass every 1.1 s prunes them soon after.
-const fixture = useTestServer({ env: { RUN_RETENTION_HOURS: '0.003' } });
+const retentionMs = 10_800;
+const passMs = 1_080;
+const fixture = useTestServer({ env: { RUN_RETENTION_HOURS: String(retentionMs / 3_600_000) } });
 
 type RunSummary = { runId: string };
 
@@ -57,7 +60,10 @@ describe('retention of finished runs', () => {
     expect(await gone.json()).toMatchObject({ error: { code: 'gone:stream', threadId } });
     for (const runId of finished) expect(await worldDataOf(fixture.server, runId)).toBe(0);
 
-    // The answering run and the queued one keep everything, however old they are.
+    // The answering run and the queued one keep everything, however old they are: once both
+    // are past the retention period and passes have run since, they were candidates too.
+    const { body: queuedRun } = await getJson(url, token, `/api/chat/${queuedRunId}`);
+    await sleep(Math.max(0, Date.parse(queuedRun.createdAt) + retentionMs + 2 * passMs - Date.now()));
     expect((await getJson(url, token, `/api/chat/${liveRunId}`)).body.status).toBe('running');
     expect(['pending', 'running']).toContain((await getJson(url, token, `/api/chat/${queuedRunId}`)).body.status);
     expect(await streamChunksOf(fixture.server, liveRunId)).toBeGreaterThan(0);
