@@ -107,7 +107,7 @@ loses streams (the client gives up after 180 s); the levels above it are not run
 - Every system shares one Node.js process per server, and the simulated agent (Mastra + AI SDK)
   keeps it near one full core at 50 concurrent turns already, so first tokens queue up behind
   CPU for everyone, the direct baseline included; two cores are used by running two instances
-  on PostgreSQL (README, "Scaling out").
+  on PostgreSQL ([operations.md](operations.md#scaling-out-on-postgresql)).
 - A durable turn is a workflow run: start, a step that stores the user message, the reply step,
   then the usage and closing steps, each a queue hop with its event-log writes. That fixed cost
   (about 100 ms on this machine) is the time-to-first-token gap to (a) and (b).

@@ -11,7 +11,7 @@ const runTables = ['workflow_stream_chunks', 'workflow_events', 'workflow_steps'
 /**
  * Removes the runs' replay data from the Postgres world in one transaction: a pass cut short
  * by a crash removes all of a batch or nothing. The app's tables live in the same database as
- * the world (see README, "Scaling out on PostgreSQL"), so the app's connection reaches them.
+ * the world (see docs/operations.md, "Scaling out on PostgreSQL"), so the app's connection reaches them.
  */
 export async function removePostgresWorldRuns(db: AppDatabase, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;

@@ -83,7 +83,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 const noRateLimits = { RATE_LIMIT_RUNS: '0', RATE_LIMIT_ACTIVE_RUNS: '0', RATE_LIMIT_GLOBAL_ACTIVE_RUNS: '0', RATE_LIMIT_SESSIONS: '0' };
 
 // Two suites at a time, each with up to two instances (plus one restarted after a crash), share
-// one PostgreSQL server and its default max_connections of 100: the sizing the README asks of a
+// one PostgreSQL server and its default max_connections of 100: the sizing docs/operations.md asks of a
 // deployment, instances × DATABASE_POOL_SIZE under max_connections.
 const testPoolSize = '20';
 
