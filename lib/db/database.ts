@@ -25,7 +25,7 @@ function parseNumbers(oid: number, format?: string): (value: string) => unknown 
 
 async function openSqlite(dataDir: string): Promise<AppDatabase> {
   await mkdir(dataDir, { recursive: true });
-  const client = createClient({ url: `file:${path.join(dataDir, 'app.db')}` });
+  const client = createClient({ url: `file:${path.join(dataDir, 'app.db')}`, concurrency: 1 });
   for (const pragma of pragmas) await client.execute(pragma.sql);
   return new Kysely<Database>({ dialect: new LibsqlDialect(client) });
 }
