@@ -5,6 +5,7 @@ import { type AppDatabase, openDatabase } from './db/database';
 import { createWindowCounters } from './limits/counter-store';
 import { createRunLimits, type RunLimits } from './limits/run-limits';
 import { createSessionLimits, type SessionLimits } from './limits/session-limits';
+import { createProgressBeat, type ProgressBeat } from './recovery/progress';
 
 /** Everything a request or a workflow step needs, built once per process from the config. */
 export interface AppContext extends MastraRuntime {
@@ -13,6 +14,7 @@ export interface AppContext extends MastraRuntime {
   db: AppDatabase;
   runLimits: RunLimits;
   sessionLimits: SessionLimits;
+  progress: ProgressBeat;
 }
 
 export async function createAppContext(config: AppConfig): Promise<AppContext> {
@@ -20,7 +22,7 @@ export async function createAppContext(config: AppConfig): Promise<AppContext> {
   const authSecret = await resolveAuthSecret(config, db);
   const mastra = await createMastraRuntime(config, db);
   const counters = createWindowCounters(config);
-  return { config, authSecret, db, runLimits: createRunLimits(config, db, counters), sessionLimits: createSessionLimits(config, counters), ...mastra };
+  return { config, authSecret, db, runLimits: createRunLimits(config, db, counters), sessionLimits: createSessionLimits(config, counters), progress: createProgressBeat(db), ...mastra };
 }
 
 // Next.js bundles each route and the workflow step bundle separately, so a module-level cache

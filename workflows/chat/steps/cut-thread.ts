@@ -11,8 +11,8 @@ import { stepRetries } from '@/lib/recovery/step-retries';
  */
 export async function cutThread(turn: ChatTurn): Promise<void> {
   'use step';
-  const { db, memory } = await getAppContext();
-  await withProgress(db, getWorkflowMetadata().workflowRunId, () => cutThreadAfterMessage(db, memory, turn));
+  const { db, memory, progress } = await getAppContext();
+  await withProgress(progress, getWorkflowMetadata().workflowRunId, () => cutThreadAfterMessage(db, memory, turn));
 }
 
 cutThread.maxRetries = stepRetries;

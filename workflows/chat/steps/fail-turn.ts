@@ -15,8 +15,8 @@ import { endRunStream } from '../end-run-stream';
 export async function failTurn(turn: ChatTurn, errorText: string): Promise<void> {
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
-  const { db, config } = await getAppContext();
-  await withProgress(db, runId, () =>
+  const { db, config, progress } = await getAppContext();
+  await withProgress(progress, runId, () =>
     withRunCloseLease({ db, config }, runId, async () => {
       await chargeRun(db, config, { runId, userId: turn.userId, threadId: turn.threadId }, { kind: 'failed' });
       await endRunStream({ kind: 'failed', errorText }, undefined, stepLogger(turn));

@@ -20,8 +20,8 @@ import type { RecordedReply } from './stream-agent-reply';
 export async function finishTurn(turn: ChatTurn, reply: RecordedReply): Promise<TurnUsage> {
   'use step';
   const { workflowRunId: runId } = getWorkflowMetadata();
-  const { memory, db, config } = await getAppContext();
-  return withProgress(db, runId, () =>
+  const { memory, db, config, progress } = await getAppContext();
+  return withProgress(progress, runId, () =>
     withRunCloseLease({ db, config }, runId, async () => {
       if (reply.unfinished) await storeStoppedReply(memory, turn, reply.messageId, reply.unfinished);
       else await alignStoredReply(memory, turn, reply.messageId);

@@ -22,7 +22,6 @@ import { processId } from '@/lib/db/process-id';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
-import { keepProgress } from '@/lib/recovery/progress';
 import { stepRetries } from '@/lib/recovery/step-retries';
 
 /** Model calls per turn before a transient provider error fails the turn. */
@@ -54,9 +53,9 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId: runId } = getWorkflowMetadata();
-  const { db } = await getAppContext();
+  const { progress } = await getAppContext();
   // Also while waiting for the lease: the execution holding it beats too, either is a live process.
-  const stopProgress = keepProgress(db, runId);
+  const stopProgress = progress.keep(runId);
   try {
     return await replyOnce(turn, runId, attempt);
   } finally {

@@ -14,8 +14,8 @@ const pollMs = 200;
  */
 export async function waitForPreviousTurn(runId: string): Promise<void> {
   'use step';
-  const { db } = await getAppContext();
-  await withProgress(db, getWorkflowMetadata().workflowRunId, async () => {
+  const { progress } = await getAppContext();
+  await withProgress(progress, getWorkflowMetadata().workflowRunId, async () => {
     while (await isRunActive(runId)) await sleep(pollMs);
   });
 }
