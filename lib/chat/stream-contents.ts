@@ -26,6 +26,31 @@ export async function readClosedStream(runId: string): Promise<UIMessageChunk[]>
   return chunks;
 }
 
+/**
+ * Waits until the run's stream is closed and readable to its end, reading from `fromIndex`: a
+ * live reader hears each write and the close as they land (in-process events on the local
+ * world, notifications on Postgres), where asking for the tail again and again would list the
+ * whole chunk directory each time. False when `timeoutMs` passes first.
+ */
+export async function untilStreamEnds(runId: string, fromIndex: number, timeoutMs: number): Promise<boolean> {
+  const reader = getRun(runId).getReadable<UIMessageChunk>({ startIndex: fromIndex }).getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ended = (async () => {
+    while (!(await reader.read()).done);
+    return true;
+  })();
+  try {
+    return await Promise.race([ended, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel().catch(() => undefined);
+    ended.catch(() => undefined);
+  }
+}
+
 /** How many chunks the run's stream holds now and the last of them (the closing step's check). */
 export async function streamTail(runId: string): Promise<{ length: number; last: UIMessageChunk | undefined }> {
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex: -1 });

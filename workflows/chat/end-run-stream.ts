@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { recordStreamLength } from '@/lib/chat/runs';
-import { readClosedStream, streamTail } from '@/lib/chat/stream-contents';
+import { readClosedStream, streamTail, untilStreamEnds } from '@/lib/chat/stream-contents';
 import { terminalChunks } from '@/lib/chat/terminal-chunks';
 import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
 import { validateUIStream } from '@/lib/chat/validate-stream';
@@ -37,22 +36,14 @@ export async function endRunStream(ending: StreamEnding, messageMetadata: unknow
   }
   await writable.close();
   // A step's writes are flushed in the background (every few milliseconds) and only awaited when
-  // the step returns. The caller holds the run's close lease until they are readable, so a
-  // duplicate execution waiting for it finds `finish` at the tail instead of writing another.
-  if (!(await untilWritten(runId, length))) log.warn({ length }, 'terminal chunks not readable yet; releasing the close lease anyway');
+  // the step returns. The caller holds the run's close lease until they and the close are
+  // readable, so a duplicate execution waiting for it finds `finish` at the tail instead of
+  // writing another.
+  if (!(await untilStreamEnds(runId, tail.length, 5_000))) log.warn({ length }, 'the end of the stream is not readable yet; releasing the close lease anyway');
   // Counted here, not asked of the world: this step's last writes may be in flight until it returns.
   await recordStreamLength(db, runId, length);
   // Off the run's critical path: the run ends now, the check reads the closed stream after.
   if (config.debugValidateStreams) void reportStreamViolations(runId, log);
-}
-
-async function untilWritten(runId: string, length: number, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await streamTail(runId)).length < length) {
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-  return true;
 }
 
 /** The debug check (DEBUG_VALIDATE_STREAMS): validates the whole stream once it is closed. */
