@@ -7,6 +7,7 @@
  * BENCH_COLD_BURST (default 100) is the cold burst's N. BENCH_ONLY=cold-burst runs just the cold
  * burst, prints its table and writes bench/results/cold-burst.json (the report is left alone).
  * BENCH_SOAK_TURNS=N runs the leak soak instead (bench/soak.ts) and writes bench/results/soak-*.json.
+ * BENCH_QUICK=1 is the developer loop (bench/quick.ts): one concurrency level, a few samples.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,17 +18,19 @@ import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
 import { benchServerStarter, type ColdBurstResult, coldBurst, coldBurstHeader, coldBurstRows } from './cold-burst';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
+import { quickBench } from './quick';
 import { type BenchResults, writeReport } from './report';
 import { soak } from './soak';
 import { localWorldWrites, postgresWorldWrites, redisWrites, type WriteCounter } from './storage-writes';
 import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } from './systems';
 
 const root = path.resolve(import.meta.dirname, '..');
-const concurrency = (process.env.BENCH_CONCURRENCY ?? '50,100,200,400')
+const quick = process.env.BENCH_QUICK === '1';
+const concurrency = (process.env.BENCH_CONCURRENCY ?? (quick ? '200' : '50,100,200,400'))
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-const samples = Number(process.env.BENCH_SAMPLES ?? 20);
+const samples = Number(process.env.BENCH_SAMPLES ?? (quick ? 5 : 20));
 const coldBurstTurns = Number(process.env.BENCH_COLD_BURST ?? 100);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const serverEnv = { BENCH_BASELINES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '40', REDIS_URL: redisUrl };
@@ -182,6 +185,8 @@ if (process.env.BENCH_ONLY === 'cold-burst') {
       .map((row) => `| ${row.join(' | ')} |`)
       .join('\n')}`,
   );
+} else if (quick) {
+  await quickBench(root, serverEnv, concurrency[0] ?? 200, samples, servers, log);
 } else if (process.argv.includes('--report-only')) {
   await writeReport(JSON.parse(await readFile(path.join(root, 'bench/results/latest.json'), 'utf8')) as BenchResults, root);
 } else if (process.env.BENCH_SOAK_TURNS) {
