@@ -1,18 +1,30 @@
 'use client';
 
+import { isToolUIPart } from 'ai';
 import type { ReactNode } from 'react';
 import { Streamdown } from 'streamdown';
 import { type ChatMessage, visibleParts } from '@/lib/chat/message-protocol';
 import { ToolCard } from './tool-card';
 
 function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streaming: boolean }) {
+  // Tool parts are typed `tool-${name}`, which no case label can name.
+  if (isToolUIPart(part)) return <ToolCard part={part} streaming={streaming} />;
   switch (part.type) {
     case 'text':
       return <Streamdown isAnimating={streaming}>{part.text}</Streamdown>;
     case 'reasoning':
       return <p className="reasoning">{part.text}</p>;
+    case 'step-start':
+    case 'source-url':
+    case 'source-document':
+    case 'file':
+    case 'data-reset':
+      return null;
     default:
-      return 'toolCallId' in part ? <ToolCard part={part} streaming={streaming} /> : null;
+      // A part type the AI SDK adds fails to compile here until it is handled above. At run time
+      // a part the type does not declare (a data part of Mastra's own) is not shown, as before.
+      part satisfies never;
+      return null;
   }
 }
 

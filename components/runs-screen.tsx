@@ -2,14 +2,15 @@
 
 import { useEffect, useState } from 'react';
 import { useSession } from '@/hooks/use-session';
-import type { RunPage, RunSummary } from '@/lib/runs/list-runs';
+import { type RunSummaryBody, runPageSchema } from '@/lib/api/contracts';
+import { readBody } from '@/lib/client/read-body';
 import { ScreenHeader } from './screen-header';
 import { formatCost } from './usage-screen';
 
 const pollMs = 2_000;
 
 /** The badge a person reads: a stopped turn ends `completed` in the world, but it was stopped. */
-function shownStatus(run: RunSummary): string {
+function shownStatus(run: RunSummaryBody): string {
   if (run.stopped) return 'stopped';
   if (run.active && run.stopRequestedAt) return 'stopping';
   return run.status;
@@ -25,8 +26,8 @@ function formatDuration(ms: number): string {
  * Loads the runs; while any of them is still going, loads them again every two seconds. A failed
  * load while runs were live is tried again at the same pace: the page keeps what it showed.
  */
-function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string | null } {
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+function useRuns(enabled: boolean): { runs: RunSummaryBody[] | null; error: string | null } {
+  const [runs, setRuns] = useState<RunSummaryBody[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!enabled) return;
@@ -37,7 +38,7 @@ function useRuns(enabled: boolean): { runs: RunSummary[] | null; error: string |
       try {
         const response = await fetch('/api/runs');
         if (!response.ok) throw new Error(`Could not load runs (${response.status})`);
-        const body = (await response.json()) as RunPage;
+        const body = await readBody(response, runPageSchema);
         if (cancelled) return;
         setRuns(body.runs);
         setError(null);

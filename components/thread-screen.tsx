@@ -2,10 +2,11 @@
 
 import type { ReactNode } from 'react';
 import { useSession } from '@/hooks/use-session';
-import { type ThreadView, useThreadView } from '@/hooks/use-thread-view';
+import { useThreadView } from '@/hooks/use-thread-view';
+import type { ThreadViewBody } from '@/lib/api/contracts';
 
 /** Loads the session and the thread, then renders the chat for them (or what went wrong). */
-export function ThreadScreen({ threadId, children }: { threadId: string; children: (view: ThreadView, session: { simulated: boolean }) => ReactNode }) {
+export function ThreadScreen({ threadId, children }: { threadId: string; children: (view: ThreadViewBody, session: { simulated: boolean }) => ReactNode }) {
   const session = useSession();
   const thread = useThreadView(threadId, session.status === 'ready');
   if (session.status === 'error') return <p className="screen-message error">{session.message}</p>;

@@ -1,26 +1,22 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
+import { type ThreadListBody, threadListSchema } from '@/lib/api/contracts';
+import { readBody } from '@/lib/client/read-body';
 import { DeleteThreadButton } from './delete-thread-button';
-
-interface ThreadSummary {
-  id: string;
-  title: string | undefined;
-  active: boolean;
-}
 
 /**
  * The user's threads, newest first; refreshed whenever `refreshKey` changes (a turn ended) and
  * after a delete. On a narrow screen it is hidden until the header's menu opens it (`open`).
  */
 export function ThreadSidebar({ currentThreadId, refreshKey, open = false, onClose }: { currentThreadId: string; refreshKey: string; open?: boolean; onClose?: () => void }) {
-  const [threads, setThreads] = useState<ThreadSummary[]>([]);
+  const [threads, setThreads] = useState<ThreadListBody['threads']>([]);
   const [reloads, setReloads] = useState(0);
   useEffect(() => {
     let cancelled = false;
     fetch('/api/threads')
-      .then((response) => (response.ok ? response.json() : { threads: [] }))
-      .then((body: { threads: ThreadSummary[] }) => !cancelled && setThreads(body.threads))
+      .then((response) => (response.ok ? readBody(response, threadListSchema) : { threads: [] }))
+      .then((body) => !cancelled && setThreads(body.threads))
       .catch(() => undefined);
     return () => {
       cancelled = true;

@@ -1,21 +1,15 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { type UsageReportBody, usageReportSchema } from '@/lib/api/contracts';
+import { readBody } from '@/lib/client/read-body';
 import { ScreenHeader } from './screen-header';
 import { type DayUsage, UsageChart } from './usage-chart';
-
-interface UsageReport {
-  from: string;
-  to: string;
-  byDay: Array<DayUsage & { modelId: string; runs: number }>;
-  totals: { runs: number; inputTokens: number; outputTokens: number; costMicros: number };
-  runs: Array<{ runId: string; threadId: string; modelId: string; outcome: string; inputTokens: number; outputTokens: number; costMicros: number; createdAt: string }>;
-}
 
 export const formatCost = (micros: number) => `$${(micros / 1e6).toFixed(micros < 10_000 ? 6 : 4)}`;
 
 /** Sums the per-model rows into one row per day, filling days without usage with zeros. */
-function perDay(report: UsageReport): DayUsage[] {
+function perDay(report: UsageReportBody): DayUsage[] {
   const days = new Map<string, DayUsage>();
   for (let day = new Date(`${report.from}T00:00:00Z`); day <= new Date(`${report.to}T00:00:00Z`); day = new Date(day.getTime() + 86_400_000)) {
     const key = day.toISOString().slice(0, 10);
@@ -32,13 +26,13 @@ function perDay(report: UsageReport): DayUsage[] {
 }
 
 export function UsageScreen() {
-  const [report, setReport] = useState<UsageReport | null>(null);
+  const [report, setReport] = useState<UsageReportBody | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     fetch('/api/billing/usage')
       .then(async (response) => {
         if (!response.ok) throw new Error(response.status === 401 ? 'Open a chat first to start a session.' : `Could not load usage (${response.status})`);
-        setReport(await response.json());
+        setReport(await readBody(response, usageReportSchema));
       })
       .catch((failure: Error) => setError(failure.message));
   }, []);

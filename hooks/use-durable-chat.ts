@@ -3,23 +3,26 @@
 import { useChat } from '@ai-sdk/react';
 import { WorkflowChatTransport } from '@workflow/ai';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { apiErrorSchema, type ThreadViewBody } from '@/lib/api/contracts';
 import { type ChatMessage, chatDataPartSchemas, messageText, normalizeMessage } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
 import { createResilientFetch } from '@/lib/client/resilient-fetch';
-import { fetchThreadView, type ThreadView } from './use-thread-view';
+import { fetchThreadView } from './use-thread-view';
 
 /** Why the server refused to start a turn: the thread is answering, or the user is over a limit. */
 export type Rejection = { kind: 'busy'; activeRunId: string } | { kind: 'rate_limited'; message: string };
 
 async function rejectionOf(response: Response): Promise<Rejection | undefined> {
   if (response.status !== 409 && response.status !== 429) return undefined;
-  const body = await response
-    .clone()
-    .json()
-    .catch(() => undefined);
-  const error = body?.error;
-  if (response.status === 409 && typeof error?.activeRunId === 'string') return { kind: 'busy', activeRunId: error.activeRunId };
-  if (response.status === 429) return { kind: 'rate_limited', message: typeof error?.message === 'string' ? error.message : 'Too many new messages; try again shortly' };
+  const body = apiErrorSchema.safeParse(
+    await response
+      .clone()
+      .json()
+      .catch(() => undefined),
+  );
+  const error = body.success ? body.data.error : undefined;
+  if (response.status === 409 && error?.activeRunId !== undefined) return { kind: 'busy', activeRunId: error.activeRunId };
+  if (response.status === 429) return { kind: 'rate_limited', message: error?.message ?? 'Too many new messages; try again shortly' };
   return undefined;
 }
 
@@ -100,7 +103,7 @@ export function useDurableChat(options: {
   const { messages, setMessages, resumeStream, clearError } = chat;
 
   const attach = useCallback(
-    (view: ThreadView) => {
+    (view: ThreadViewBody) => {
       setMessages(view.messages);
       setVersions(view.versions);
       clearError();

@@ -1,17 +1,19 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { type SessionBody, sessionSchema } from '@/lib/api/contracts';
+import { readBody } from '@/lib/client/read-body';
 
 export type SessionState = { status: 'loading' } | { status: 'ready'; userId: string; simulated: boolean } | { status: 'error'; message: string };
 
-async function currentSession(): Promise<{ userId: string; model: string }> {
+async function currentSession(): Promise<SessionBody> {
   const existing = await fetch('/api/session');
-  if (existing.ok) return existing.json();
+  if (existing.ok) return readBody(existing, sessionSchema);
   const created = await fetch('/api/session', { method: 'POST' });
   if (!created.ok) throw new Error(`Could not start a session (${created.status})`);
   const again = await fetch('/api/session');
   if (!again.ok) throw new Error(`Could not read the session (${again.status})`);
-  return again.json();
+  return readBody(again, sessionSchema);
 }
 
 /** The anonymous session held in an HttpOnly cookie, created on first visit. */

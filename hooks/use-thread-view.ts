@@ -1,19 +1,17 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { ThreadView as StoredThreadView } from '@/lib/chat/read-thread';
+import { type ThreadViewBody, threadViewSchema } from '@/lib/api/contracts';
+import { readBody } from '@/lib/client/read-body';
 
-/** What the page needs of `GET /api/threads/{id}` (lib/chat/read-thread.ts). */
-export type ThreadView = Pick<StoredThreadView, 'messages' | 'activeRunId' | 'versions'>;
-
-export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadView } | { status: 'error'; message: string };
+export type ThreadViewState = { status: 'loading' } | { status: 'ready'; view: ThreadViewBody } | { status: 'error'; message: string };
 
 /** The thread's stored history and active run; a thread that does not exist yet is empty. */
-export async function fetchThreadView(threadId: string): Promise<ThreadView> {
+export async function fetchThreadView(threadId: string): Promise<ThreadViewBody> {
   const response = await fetch(`/api/threads/${encodeURIComponent(threadId)}`);
   if (response.status === 404) return { messages: [], activeRunId: null, versions: {} };
   if (!response.ok) throw new Error(`Could not load the conversation (${response.status})`);
-  return (await response.json()) as ThreadView;
+  return readBody(response, threadViewSchema);
 }
 
 export function useThreadView(threadId: string, enabled: boolean): ThreadViewState {

@@ -1,3 +1,4 @@
+import type { ApiErrorBody } from './api/contracts';
 import { isDatabaseOverloaded } from './db/overload';
 import { getLogger } from './observability/log';
 
@@ -47,7 +48,7 @@ export class AppError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message, ...this.details } }, { status: this.status, headers: this.headers });
+    return Response.json({ error: { code: this.code, message: this.message, ...this.details } } satisfies ApiErrorBody, { status: this.status, headers: this.headers });
   }
 }
 
@@ -64,5 +65,5 @@ export function errorToResponse(error: unknown): Response {
     return new AppError('unavailable:database', 'The database is busy; try again shortly', { headers: { 'retry-after': '1' } }).toResponse();
   }
   getLogger().error({ err: error }, 'unhandled error in route handler');
-  return Response.json({ error: { code: 'internal:server', message: 'Internal server error' } }, { status: 500 });
+  return Response.json({ error: { code: 'internal:server', message: 'Internal server error' } } satisfies ApiErrorBody, { status: 500 });
 }

@@ -18,14 +18,28 @@ export const resetDataSchema = z.object({
 
 export type ChatDataParts = { reset: z.infer<typeof resetDataSchema> };
 
-/** What a finished reply carries as metadata (from its run's charge), besides Mastra's own fields. */
-export interface ChatMetadata {
-  modelId?: string;
-  usage?: TokenUsage;
-  costMicros?: number;
-  /** How the answer's run ended: `aborted` is an answer the user stopped. */
-  outcome?: 'completed' | 'aborted' | 'failed';
-}
+const tokenUsageSchema = z.object({
+  inputTokens: z.number(),
+  cachedInputTokens: z.number(),
+  outputTokens: z.number(),
+  reasoningTokens: z.number(),
+}) satisfies z.ZodType<TokenUsage>;
+
+/** How a run's reply ended: `aborted` is an answer the user stopped. */
+export const runOutcomeSchema = z.enum(['completed', 'aborted', 'failed']);
+
+/**
+ * What a finished reply carries as metadata (from its run's charge). The server's messages also
+ * carry Mastra's fields (createdAt, threadId…): the page's parse drops them, as nothing shows them.
+ */
+export const chatMetadataSchema = z.object({
+  modelId: z.string().optional(),
+  usage: tokenUsageSchema.optional(),
+  costMicros: z.number().optional(),
+  outcome: runOutcomeSchema.optional(),
+});
+
+export type ChatMetadata = z.infer<typeof chatMetadataSchema>;
 
 export type ChatMessage = UIMessage<ChatMetadata, ChatDataParts>;
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssues } from '../api/describe-issues';
 import { AppError } from '../errors';
 
 async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
@@ -26,14 +27,6 @@ async function readLimitedText(request: Request, maxBytes: number): Promise<stri
   } catch {
     throw new AppError('bad_request:json', 'Request body is not valid UTF-8');
   }
-}
-
-/** The first few validation issues, as one message for an error response. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { describeIssues } from '../api/describe-issues';
 import { AppError } from '../errors';
-import { describeIssues } from './read-json';
 
 /** Validates a request's query parameters (the last value of a repeated one counts). */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {

@@ -1,3 +1,4 @@
+import type { SessionBody } from '@/lib/api/contracts';
 import { getAppContext } from '@/lib/app-context';
 import { clearedSessionCookie, revokeSessions, sessionCookie } from '@/lib/auth/session';
 import { startSession } from '@/lib/auth/start-session';
@@ -23,7 +24,7 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 /** Who the caller is, so the UI can tell whether it needs a new session. */
-export const GET = authenticatedRoute(async (_request, { app, userId }) => Response.json({ userId, model: app.config.model.kind === 'simulated' ? 'simulated' : 'live' }));
+export const GET = authenticatedRoute(async (_request, { app, userId }) => Response.json({ userId, model: app.config.model.kind === 'simulated' ? 'simulated' : 'live' } satisfies SessionBody));
 
 /** Signs out: every token of this anonymous user stops working, and the cookie is cleared. */
 export const DELETE = authenticatedRoute(async (request, { app, userId }) => {

@@ -1,3 +1,4 @@
+import type { UsageReportBody } from '@/lib/api/contracts';
 import { reportRange, usageReport } from '@/lib/billing/usage-report';
 import { authenticatedRoute } from '@/lib/http/route';
 
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 export const GET = authenticatedRoute(async (request, { app, userId }) => {
   const params = new URL(request.url).searchParams;
   const range = reportRange(params.get('from'), params.get('to'));
-  return Response.json(await usageReport(app.db, userId, range));
+  return Response.json((await usageReport(app.db, userId, range)) satisfies UsageReportBody);
 });

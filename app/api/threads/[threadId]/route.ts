@@ -1,4 +1,5 @@
 import { threadIdSchema } from '@/app/api/chat/schema';
+import type { ThreadViewBody } from '@/lib/api/contracts';
 import { deleteThread } from '@/lib/chat/delete-thread';
 import { readThread } from '@/lib/chat/read-thread';
 import { AppError } from '@/lib/errors';
@@ -13,7 +14,7 @@ function parseThreadId(raw: string): string {
 
 /** The thread's history and its active run, so a reloaded page can show both. */
 export const GET = authenticatedRoute<{ threadId: string }>(async (_request, { app, userId, params }) => {
-  return Response.json(await readThread(app, userId, parseThreadId(params.threadId)));
+  return Response.json((await readThread(app, userId, parseThreadId(params.threadId))) satisfies ThreadViewBody);
 });
 
 /** Deletes the thread (stopping any run still answering first); 204, again on a repeat. */
