@@ -117,7 +117,7 @@ const envSchema = z.object({
   DOUBLE_TEXTING: z.enum(doubleTextingPolicies).default('reject'),
   SLOW_TOOL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   DEBUG_VALIDATE_STREAMS: z.enum(['0', '1', 'false', 'true']).default('0'),
-  STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  STREAM_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(100),
   BENCH_BASELINES: z.enum(['0', '1', 'false', 'true']).default('0'),
   DEBUG_MEASURES: z.enum(['0', '1', 'false', 'true']).default('0'),
   RATE_LIMIT_RUNS: z.coerce.number().int().min(0).default(20),

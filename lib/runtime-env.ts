@@ -25,8 +25,9 @@ export function applyWorkflowEnv(env: NodeJS.ProcessEnv = process.env): void {
   env.WORKFLOW_LOCAL_DATA_DIR ||= path.join(dataDir, 'workflow');
   // Readers get a run's chunks from in-process events; the poll (every reader lists the whole
   // chunk directory) only serves writers in other processes, which the local world never has.
-  // At 100 ms it used most of a core with 50 live readers (measured by `npm run bench`).
-  env.WORKFLOW_LOCAL_STREAM_POLL_MS ||= '2000';
+  // At 100 ms it used most of a core with 50 live readers; at 2 s it was still half of the
+  // directory listings of a 200-turn load (bench/profile.ts). It stays as a safety net.
+  env.WORKFLOW_LOCAL_STREAM_POLL_MS ||= '30000';
   if (env.PORT) env.WORKFLOW_LOCAL_BASE_URL ||= `http://127.0.0.1:${env.PORT}`;
 }
 

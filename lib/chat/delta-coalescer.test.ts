@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { assembleRaw } from '../../test/support/chat-client';
-import { DeltaCoalescer } from './delta-coalescer';
+import { coalesceWindowMs, DeltaCoalescer } from './delta-coalescer';
 
 const words = ['Hel', 'lo', ' wor', 'ld', ' again'];
 const turn: UIMessageChunk[] = [
@@ -59,14 +59,45 @@ describe('delta coalescer', () => {
     expect(sink.written).toEqual(turn);
   });
 
-  it('holds a delta for the window at most, even when nothing follows it', async () => {
+  it('writes the first delta of a part at once and holds the next ones for the window, even when nothing follows', async () => {
     const sink = slowSink(0);
-    const coalescer = new DeltaCoalescer(sink.write, 30);
+    const coalescer = new DeltaCoalescer(sink.write, () => 10_000);
+    await coalescer.push({ type: 'text-delta', id: 'a', delta: 'Hi' });
+    await sleep(5);
+    expect(sink.written).toEqual([{ type: 'text-delta', id: 'a', delta: 'Hi' }]);
+    await coalescer.push({ type: 'text-delta', id: 'a', delta: ' there' });
+    await coalescer.push({ type: 'text-delta', id: 'a', delta: ' you' });
+    await sleep(5);
+    expect(sink.written).toHaveLength(1);
+    await coalescer.push({ type: 'text-delta', id: 'b', delta: 'Next' });
+    await sleep(5);
+    expect(sink.written).toEqual([
+      { type: 'text-delta', id: 'a', delta: 'Hi' },
+      { type: 'text-delta', id: 'a', delta: ' there you' },
+      { type: 'text-delta', id: 'b', delta: 'Next' },
+    ]);
+  });
+
+  it('releases a held delta when its window ends', async () => {
+    const sink = slowSink(0);
+    const coalescer = new DeltaCoalescer(sink.write, () => 30);
     await coalescer.push({ type: 'text-delta', id: 'a', delta: 'Hi' });
     await coalescer.push({ type: 'text-delta', id: 'a', delta: ' there' });
-    expect(sink.written).toEqual([]);
-    await sleep(80);
-    expect(sink.written).toEqual([{ type: 'text-delta', id: 'a', delta: 'Hi there' }]);
+    await coalescer.push({ type: 'text-delta', id: 'a', delta: ' you' });
+    while (sink.written.length < 2) await sleep(5);
+    expect(sink.written).toEqual([
+      { type: 'text-delta', id: 'a', delta: 'Hi' },
+      { type: 'text-delta', id: 'a', delta: ' there you' },
+    ]);
+  });
+
+  it('holds nothing in a quiet process and the whole window in a busy one', () => {
+    expect(coalesceWindowMs(100, 1)).toBe(0);
+    expect(coalesceWindowMs(100, 8)).toBe(0);
+    expect(coalesceWindowMs(100, 36)).toBe(50);
+    expect(coalesceWindowMs(100, 64)).toBe(100);
+    expect(coalesceWindowMs(100, 400)).toBe(100);
+    expect(coalesceWindowMs(0, 400)).toBe(0);
   });
 
   it('surfaces a failed write to the next push', async () => {

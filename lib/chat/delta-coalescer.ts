@@ -13,6 +13,11 @@ function sameTarget(a: MergeableDelta, b: MergeableDelta): boolean {
   return a.type === b.type && a.id === b.id;
 }
 
+/** The part a delta belongs to: one text or reasoning block, or one tool call's input. */
+function partOf(delta: MergeableDelta): string {
+  return delta.type === 'tool-input-delta' ? `tool:${delta.toolCallId}` : `${delta.type}:${delta.id}`;
+}
+
 function merge(a: MergeableDelta, b: MergeableDelta): MergeableDelta {
   if (a.type === 'tool-input-delta' && b.type === 'tool-input-delta') return { ...a, inputTextDelta: a.inputTextDelta + b.inputTextDelta };
   if (a.type !== 'tool-input-delta' && b.type !== 'tool-input-delta') return { ...a, delta: a.delta + b.delta };
@@ -24,24 +29,29 @@ const maxQueued = 64;
 
 /**
  * Writes a turn's chunks to the durable stream in order, merging consecutive deltas of one part
- * while the previous write is still in flight (and, with `windowMs` > 0, for at least that long).
+ * while the previous write is still in flight and, for the window `windowMs()` gives when a delta
+ * arrives, at least that long. The first delta of each part is never held, so the first token
+ * goes out as soon as it comes.
  *
- * A durable write takes a flush (about 10 ms on the local world) and the stream accepts one at a
- * time, so one chunk per token capped a fast model near 100 tokens/s. Merging only what piles up
- * behind a write adds no latency at a reader's pace and turns a burst into a few large deltas.
- * What a client assembles is unchanged: the same text in fewer, larger deltas.
+ * Every chunk costs a durable write (a file or a row, an event to readers, a frame to decode), and
+ * at 40 tokens/s one chunk per token made those the bulk of a turn under load. Merging what piles
+ * up behind a write adds no latency at a reader's pace; the window trades a little smoothness for
+ * fewer writes when the process is busy (see `coalesceWindowMs`). What a client assembles is
+ * unchanged: the same text in fewer, larger deltas.
  */
 export class DeltaCoalescer {
   private readonly queue: UIMessageChunk[] = [];
   private pending: MergeableDelta | undefined;
   private pendingSince = 0;
+  private pendingWindowMs = 0;
+  private lastPart: string | undefined;
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
 
   constructor(
     private readonly write: (chunk: UIMessageChunk) => Promise<void>,
-    private readonly windowMs = 0,
+    private readonly windowMs: () => number = () => 0,
   ) {}
 
   async push(chunk: UIMessageChunk): Promise<void> {
@@ -52,8 +62,11 @@ export class DeltaCoalescer {
       if (this.pending) this.queue.push(this.pending);
       this.pending = undefined;
       if (isMergeable(chunk)) {
+        const part = partOf(chunk);
         this.pending = chunk;
         this.pendingSince = performance.now();
+        this.pendingWindowMs = part === this.lastPart ? this.windowMs() : 0;
+        this.lastPart = part;
       } else {
         this.queue.push(chunk);
       }
@@ -78,7 +91,7 @@ export class DeltaCoalescer {
     this.timer = undefined;
     const next = this.queue.shift() ?? this.takeDuePending();
     if (!next) {
-      if (this.pending) this.timer = setTimeout(() => this.pump(), Math.max(1, this.windowMs - (performance.now() - this.pendingSince)));
+      if (this.pending) this.timer = setTimeout(() => this.pump(), Math.max(1, this.pendingWindowMs - (performance.now() - this.pendingSince)));
       return;
     }
     this.writing = this.write(next).then(
@@ -94,7 +107,7 @@ export class DeltaCoalescer {
   }
 
   private takeDuePending(): MergeableDelta | undefined {
-    if (!this.pending || performance.now() - this.pendingSince < this.windowMs) return undefined;
+    if (!this.pending || performance.now() - this.pendingSince < this.pendingWindowMs) return undefined;
     const pending = this.pending;
     this.pending = undefined;
     return pending;
@@ -103,4 +116,19 @@ export class DeltaCoalescer {
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
   }
+}
+
+/** Replies at once in one process up to which deltas are never held. */
+const quietReplies = 8;
+/** Replies at once from which deltas are held for the whole `maxMs`. */
+const busyReplies = 64;
+
+/**
+ * How long to hold deltas when `replies` turns stream from this process: nothing while it is
+ * quiet, rising to `maxMs` as it gets busy, where one write per token would cost more than the
+ * load leaves (`STREAM_COALESCE_MS`, 100 ms by default: ten updates a second per reader).
+ */
+export function coalesceWindowMs(maxMs: number, replies: number): number {
+  if (replies <= quietReplies) return 0;
+  return Math.round(maxMs * Math.min(1, (replies - quietReplies) / (busyReplies - quietReplies)));
 }

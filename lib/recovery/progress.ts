@@ -27,6 +27,8 @@ export interface ProgressBeat {
    * the sign that a live process holds the run's work, for as long as a step runs.
    */
   keep(runId: string): () => void;
+  /** How many runs the process works on now: its load, in turns. */
+  runs(): number;
 }
 
 /**
@@ -65,6 +67,7 @@ export function createProgressBeat(db: AppDatabase, everyMs = progressBeatMs): P
         release(runId);
       };
     },
+    runs: () => working.size,
   };
 }
 

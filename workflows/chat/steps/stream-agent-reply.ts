@@ -10,7 +10,7 @@ import { noUsage, type TokenUsage } from '@/lib/billing/usage';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { prepareContinuation } from '@/lib/chat/continuation';
-import { DeltaCoalescer } from '@/lib/chat/delta-coalescer';
+import { coalesceWindowMs, DeltaCoalescer } from '@/lib/chat/delta-coalescer';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { replyLeaseKey, replyLeaseMs } from '@/lib/chat/reply-lease';
@@ -64,7 +64,7 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
 }
 
 async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promise<RecordedReply> {
-  const { mastra, db, memory, config } = await getAppContext();
+  const { mastra, db, memory, config, progress } = await getAppContext();
   const leaseKey = replyLeaseKey(runId);
   const holder = `${processId()}:${randomUUID()}`;
   if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId()}:`);
@@ -90,7 +90,10 @@ async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promis
     await recordCrashedAttempts(db, runId, attempt, modelId);
     const continuation = await prepareContinuation(db, memory, turn, runId, attempt);
     const writer = getWritable<UIMessageChunk>().getWriter();
-    const coalescer = new DeltaCoalescer((chunk) => writer.write(chunk), config.streamCoalesceMs);
+    const coalescer = new DeltaCoalescer(
+      (chunk) => writer.write(chunk),
+      () => coalesceWindowMs(config.streamCoalesceMs, progress.runs()),
+    );
     try {
       // An earlier attempt's chunks are already in the stream: mark where this one starts over,
       // and give back the steps it completed, which the model is not asked for again.
