@@ -130,6 +130,9 @@ export async function concurrentTurns(system: ChatSystem, session: Session, turn
   return { turns, completed, lost: turns - completed, firstTokenMs: summarize(firstTokens), gapMs: summarize(results.flatMap((result) => result.gaps)), wallSeconds, ...usage };
 }
 
+/** CPU seconds the server spent per turn at one concurrency level. */
+export const cpuSecondsPerTurn = (row: ConcurrencyResult) => round(((row.cpuPercentOfOneCore / 100) * row.wallSeconds) / row.turns, 3);
+
 /** Durable writes (and bytes) per 1,000 streamed tokens, from one turn of `words` tokens. */
 export async function writesPerThousandTokens(system: ChatSystem, session: Session, counter: WriteCounter, words = 1000) {
   const before = await counter.read();

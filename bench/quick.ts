@@ -9,9 +9,10 @@ import path from 'node:path';
 import { createSession } from '../test/support/chat-client';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test/support/postgres';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
-import { type ConcurrencyResult, concurrentTurns, timeToFirstToken } from './measures';
+import { type FloorResult, floorHeader, floorRows, worldFloor } from './floor';
+import { type ConcurrencyResult, concurrentTurns, cpuSecondsPerTurn, timeToFirstToken } from './measures';
 import { table } from './report';
-import { round, type Summary } from './stats';
+import { ratio, type Summary } from './stats';
 import { type ChatSystem, directSystem, durableSystem } from './systems';
 
 interface QuickRow {
@@ -20,11 +21,6 @@ interface QuickRow {
   ttftMs: Summary;
   load: ConcurrencyResult;
 }
-
-/** CPU seconds the server spent per turn at this level. */
-export const cpuSecondsPerTurn = (load: ConcurrencyResult) => round(((load.cpuPercentOfOneCore / 100) * load.wallSeconds) / load.turns, 3);
-
-const ratio = (value: number | undefined, base: number | undefined) => (value === undefined || !base ? '–' : `${round(value / base)}×`);
 
 function print(rows: QuickRow[], turns: number): void {
   const direct = rows.find((row) => row.system === 'direct');
@@ -51,6 +47,7 @@ function print(rows: QuickRow[], turns: number): void {
 export async function quickBench(root: string, serverEnv: Record<string, string>, turns: number, samples: number, servers: TestServer[], log: (message: string) => void): Promise<void> {
   let databaseUrl: string | undefined;
   const rows: QuickRow[] = [];
+  const floors: FloorResult[] = [];
   try {
     const local = await startServer({ env: serverEnv, databaseUrl: '' });
     servers.push(local);
@@ -72,6 +69,10 @@ export async function quickBench(root: string, serverEnv: Record<string, string>
       log(`${system.label}: ${turns} concurrent turns`);
       const load = await concurrentTurns(system, await createSession(server.url), turns, server.process.pid ?? 0);
       rows.push({ system: system.name, label: system.label, ttftMs, load });
+      if (system.name !== 'direct') {
+        log(`${system.label}: the Workflow DevKit's floor (bare runs)`);
+        floors.push(await worldFloor(system.name === 'ours-local' ? 'local' : 'postgres', { url: server.url, pid: server.process.pid ?? 0 }, session, samples, 50));
+      }
     }
   } finally {
     for (const server of servers.splice(0)) {
@@ -81,7 +82,8 @@ export async function quickBench(root: string, serverEnv: Record<string, string>
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   }
   const file = path.join(root, 'bench/results', `quick-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify({ turns, samples, rows }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ turns, samples, rows, floors }, null, 2)}\n`);
   print(rows, turns);
+  console.log(`\n${table(floorHeader, floorRows(floors))}`);
   log(`wrote ${path.relative(root, file)}`);
 }

@@ -1,10 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { barChart, lineChart } from './charts';
-import { type ColdBurstResult, coldBurstHeader, coldBurstMet, coldBurstRows } from './cold-burst';
+import { type ColdBurstResult, coldBurstHeader, coldBurstRows } from './cold-burst';
+import { type FloorResult, floorHeader, floorRows } from './floor';
 import type { ConcurrencyResult } from './measures';
-import { round, type Summary } from './stats';
+import { ratio, type Summary } from './stats';
 import type { ChatSystem } from './systems';
+import { targets } from './targets';
 
 export type SystemName = ChatSystem['name'];
 
@@ -23,50 +25,13 @@ export interface BenchResults {
   admissionTtftMs: { off: Summary; on: Summary } | null;
   /** N turns at once on a fresh, a warm and a crash-restarted server, per world (absent from runs before it existed). */
   coldBurst?: ColdBurstResult[];
+  /** The Workflow DevKit's own cost per run, step and chunk, per world (absent from runs before it existed). */
+  floor?: FloorResult[];
 }
 
-const ratio = (value: number | undefined, base: number | undefined) => (value === undefined || base === undefined || !base || !Number.isFinite(value / base) ? '–' : `${round(value / base)}×`);
 /** A measured number, or a dash where the sample was empty (no stream got that far). */
 const num = (value: number) => (Number.isFinite(value) ? String(value) : '–');
 const cell = (summary: Summary | null | undefined) => (summary ? `${summary.median} / ${summary.p99} (n=${summary.n})` : 'not supported');
-
-function targets(results: BenchResults): string[][] {
-  const direct = results.ttftMs.direct;
-  const ours = results.ttftMs['ours-local'];
-  const gapAt200 = results.concurrency['ours-local']?.find((row) => row.turns === 200);
-  const resume = results.resumeMs['ours-local'];
-  const rs = results.resumeMs['resumable-stream']?.inProgress;
-  const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'missed');
-  return [
-    ['Time to first token within 1.15× of direct (median)', ratio(ours?.median, direct?.median), verdict(ours && direct ? ours.median <= direct.median * 1.15 : undefined)],
-    [
-      '≥ 2,000 tokens/s through one durable stream (median)',
-      `${results.tokensPerSecond['ours-local']?.median ?? '–'}`,
-      verdict(results.tokensPerSecond['ours-local'] ? results.tokensPerSecond['ours-local'].median >= 2000 : undefined),
-    ],
-    ['Resume to first chunk < 50 ms p99 (local world, in progress)', `${resume?.inProgress?.p99 ?? '–'} ms`, verdict(resume?.inProgress ? resume.inProgress.p99 < 50 : undefined)],
-    [
-      '200 concurrent turns: p99 chunk gap < 250 ms, nothing lost',
-      gapAt200 ? `${gapAt200.gapMs.p99} ms, ${gapAt200.lost} lost` : '–',
-      verdict(gapAt200 ? gapAt200.gapMs.p99 < 250 && gapAt200.lost === 0 : undefined),
-    ],
-    [
-      '≤ 50 durable writes per 1,000 tokens',
-      `${results.writesPer1kTokens['ours-local']?.writes ?? '–'}`,
-      verdict(results.writesPer1kTokens['ours-local'] ? results.writesPer1kTokens['ours-local'].writes <= 50 : undefined),
-    ],
-    [
-      'Cold burst (fresh and restarted) within 1.2× of warm, no event-loop stall over 200 ms',
-      results.coldBurst?.length ? results.coldBurst.map((row) => `${row.world}: ${coldBurstMet(row) ? 'yes' : 'no'}`).join(', ') : '–',
-      verdict(results.coldBurst?.length ? results.coldBurst.every(coldBurstMet) : undefined),
-    ],
-    [
-      'Resume latency ahead of resumable-stream (p99, in progress)',
-      `${resume?.inProgress?.p99 ?? '–'} vs ${rs?.p99 ?? '–'} ms`,
-      verdict(resume?.inProgress && rs ? resume.inProgress.p99 < rs.p99 : undefined),
-    ],
-  ];
-}
 
 export function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
@@ -104,17 +69,20 @@ loses streams (the client gives up after 180 s); the levels above it are not run
 
 ## Where the time goes
 
-- Every system shares one Node.js process per server, and the simulated agent (Mastra + AI SDK)
-  keeps it near one full core at 50 concurrent turns already, so first tokens queue up behind
-  CPU for everyone, the direct baseline included; two cores are used by running two instances
-  on PostgreSQL ([operations.md](operations.md#scaling-out-on-postgresql)).
-- A durable turn is a workflow run: start, a step that stores the user message, the reply step,
-  then the usage and closing steps, each a queue hop with its event-log writes. That fixed cost
-  (about 100 ms on this machine) is the time-to-first-token gap to (a) and (b).
-- Tokens are written to the durable stream in fewer, larger deltas when they arrive faster
-  than a write completes (\`DeltaCoalescer\`); readers get the same text.
-- The local world keeps one file per chunk and event; under hundreds of concurrent turns its
-  file I/O becomes the limit, where the Postgres world keeps going.
+${
+  results.floor?.length
+    ? `What the Workflow DevKit itself costs, measured with bare runs that do nothing but its own work
+(\`workflows/bench/floor.ts\`: no agent, memory, lease or database of ours), varying only the
+number of steps and chunks. A turn is one run of two steps and one chunk per delta:
+
+${table(floorHeader, floorRows(results.floor))}
+
+A bare run's first chunk is the floor under ours' time to first token, and a bare run's CPU plus a
+chunk's per delta is the floor under ours' CPU per turn: what is left above them is what the app
+adds (the agent, memory, the ledger, leases). Where the CPU goes within a turn under load, by
+profile: the hand-kept section "Where the time goes: profiles" below.`
+    : 'The floor was not measured in this run.'
+}
 
 ## Targets
 

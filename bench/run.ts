@@ -17,6 +17,7 @@ import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../test
 import { redisAnswers } from '../test/support/redis';
 import { removeDataDir, startServer, type TestServer } from '../test/support/server';
 import { benchServerStarter, type ColdBurstResult, coldBurst, coldBurstHeader, coldBurstRows } from './cold-burst';
+import { worldFloor } from './floor';
 import { admissionCost, concurrentTurns, resumeLatency, sustainedThroughput, timeToFirstToken, writesPerThousandTokens } from './measures';
 import { quickBench } from './quick';
 import { type BenchResults, writeReport } from './report';
@@ -122,6 +123,13 @@ async function main() {
     servers.splice(servers.indexOf(limited), 1);
     await removeDataDir(limited.dataDir);
 
+    results.floor = [];
+    for (const { system, server } of systems) {
+      if (system.name !== 'ours-local' && system.name !== 'ours-postgres') continue;
+      log(`${system.label}: the Workflow DevKit's floor (bare runs)`);
+      const world = system.name === 'ours-local' ? 'local' : 'postgres';
+      results.floor.push(await worldFloor(world, { url: server.url, pid: server.process.pid ?? 0 }, await createSession(server.url), samples, 50));
+    }
     // System by system, ours on the local world last: a level it cannot finish leaves runs
     // working in the background (they are durable), which would load every later measurement.
     const loadOrder = [...systems].sort((a, b) => Number(a.system.name === 'ours-local') - Number(b.system.name === 'ours-local'));
