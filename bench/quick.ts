@@ -1,7 +1,8 @@
 /**
  * `BENCH_QUICK=1 npm run bench`: the developer loop. Direct and ours on both worlds, time to first
  * token at idle and one concurrency level (BENCH_CONCURRENCY, default 200), a few samples
- * (BENCH_SAMPLES, default 5). Prints the ratios to direct and writes bench/results/quick-*.json;
+ * (BENCH_SAMPLES, default 5), then the Workflow DevKit's floor on each world (BENCH_FLOOR=0 skips
+ * it). Prints the ratios to direct and writes bench/results/quick-*.json;
  * docs/performance.md is left to the full run.
  */
 import { writeFile } from 'node:fs/promises';
@@ -69,7 +70,7 @@ export async function quickBench(root: string, serverEnv: Record<string, string>
       log(`${system.label}: ${turns} concurrent turns`);
       const load = await concurrentTurns(system, await createSession(server.url), turns, server.process.pid ?? 0);
       rows.push({ system: system.name, label: system.label, ttftMs, load });
-      if (system.name !== 'direct') {
+      if (system.name !== 'direct' && process.env.BENCH_FLOOR !== '0') {
         log(`${system.label}: the Workflow DevKit's floor (bare runs)`);
         floors.push(await worldFloor(system.name === 'ours-local' ? 'local' : 'postgres', { url: server.url, pid: server.process.pid ?? 0 }, session, samples, 50));
       }
