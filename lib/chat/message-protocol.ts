@@ -9,7 +9,9 @@ import type { TokenUsage } from '../billing/usage';
  * at-least-once: an interrupted attempt's chunks stay in the run's stream, and the next attempt
  * writes the reply again after them. Everything the message held before the marker belongs to
  * the abandoned attempt and is not part of the answer. It is an ordinary `data-*` chunk, so the
- * stream stays a valid AI SDK UI stream for plain readers; `normalizeMessage` applies it.
+ * stream stays a valid AI SDK UI stream for plain readers; `normalizeMessage` applies it, and the
+ * replay of a finished run leaves the abandoned attempts out for readers that do not
+ * (clean-replay.ts).
  */
 export const resetDataSchema = z.object({
   /** The attempt that starts after the marker (2 for the first retry). */

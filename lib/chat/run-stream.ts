@@ -5,9 +5,10 @@ import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
 import { stopReply } from './cancel-watch';
+import { finishedStreamReplay } from './clean-replay';
 import { isThreadDeleted } from './deleted-threads';
 import { type ChatRun, findRun } from './runs';
-import { streamTail } from './stream-contents';
+import { readToFinish, streamTail } from './stream-contents';
 import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export const runIdPattern = /^wrun_[0-9A-Za-z]{10,40}$/;
@@ -22,6 +23,8 @@ export interface RunStream {
   readable: ReadableStream<UIMessageChunk>;
   /** Index of the last chunk written so far (-1 when none). */
   tailIndex: number;
+  /** The replay of a finished stream without its abandoned attempts (see clean-replay.ts). */
+  clean: boolean;
 }
 
 async function requireOwnRun(db: AppDatabase, userId: string, runId: string): Promise<ChatRun> {
@@ -78,24 +81,63 @@ export async function cancelRun(db: AppDatabase, userId: string, runId: string):
   return describeRun(db, userId, runId);
 }
 
+function pastTheEnd(startIndex: number, tailIndex: number): AppError {
+  return new AppError('bad_request:start_index', `startIndex ${startIndex} is past the end of this run's stream, which ended with ${tailIndex + 1} chunks`, {
+    details: { tailIndex },
+  });
+}
+
+/** A finished stream's chunks, read at once: nothing follows its `finish`. */
+async function finishedRunStream(runId: string, startIndex: number): Promise<RunStream> {
+  const stream = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
+  // Counted now that `finish` has been seen, so it counts that chunk too.
+  const tailIndex = await stream.getTailIndex();
+  if (startIndex > tailIndex) {
+    await stream.cancel();
+    throw pastTheEnd(startIndex, tailIndex);
+  }
+  const { chunks, clean } = finishedStreamReplay(await readToFinish(stream), startIndex);
+  const readable = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  return { readable, tailIndex, clean };
+}
+
+async function liveRunStream(runId: string, startIndex: number): Promise<RunStream> {
+  const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
+  const tailIndex = await readable.getTailIndex();
+  // A reader's next index is at most one past the last chunk written.
+  if (startIndex > tailIndex + 1) {
+    await readable.cancel();
+    throw pastTheEnd(startIndex, tailIndex);
+  }
+  // One past it, the reader waits for the next chunk, unless that was a `finish` written since
+  // the stream was found open: nothing follows it, and the reader would wait forever.
+  if (startIndex === tailIndex + 1 && (await streamTail(runId)).last?.type === 'finish') {
+    await readable.cancel();
+    return finishedRunStream(runId, startIndex);
+  }
+  return { readable, tailIndex, clean: false };
+}
+
 /**
- * The run's durable stream from `startIndex` on, live until the run ends it. Only the run's
- * owner may read it; anyone else gets the same 404 as for a run that does not exist.
+ * The run's stream from `startIndex` on. Only the run's owner may read it; anyone else gets the
+ * same 404 as for a run that does not exist.
+ *
+ * A stream whose last chunk is `finish` is finished for readers whatever the run's status says
+ * (its closing step may still be running): nothing follows and no reconnect follows its read, so
+ * a reader starting at or before the last reset marker is served the reply without the attempts
+ * a retry abandoned (`clean`, see clean-replay.ts). Any other stream is served live and as
+ * written, chunk for chunk: its readers resume by index.
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {
   const run = await requireOwnRun(db, userId, runId);
   assertStreamKept(run);
-  const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
-  const tailIndex = await readable.getTailIndex();
-  // A reader's next index is at most one past the last chunk written, and nothing follows a
-  // `finish`: a reader waiting further on would wait forever.
-  if (startIndex > tailIndex + 1 || (startIndex > tailIndex && (await streamTail(runId)).last?.type === 'finish')) {
-    await readable.cancel();
-    throw new AppError('bad_request:start_index', `startIndex ${startIndex} is past the end of this run's stream, which ended with ${tailIndex + 1} chunks`, {
-      details: { tailIndex },
-    });
-  }
+  const stream = (await streamTail(runId)).last?.type === 'finish' ? await finishedRunStream(runId, startIndex) : await liveRunStream(runId, startIndex);
   getMetrics().resumes.inc();
-  runLogger({ runId, threadId: run.threadId, userId }).info({ startIndex, tailIndex }, 'stream resumed');
-  return { readable, tailIndex };
+  runLogger({ runId, threadId: run.threadId, userId }).info({ startIndex, tailIndex: stream.tailIndex, clean: stream.clean }, 'stream resumed');
+  return stream;
 }

@@ -19,6 +19,27 @@ export async function readWholeStream(runId: string): Promise<UIMessageChunk[]> 
   return chunks;
 }
 
+/**
+ * The chunks of a readable up to its `finish`, for a stream known to hold one: nothing follows
+ * it, and the stream may not be closed yet. Read to that chunk, not to a tail index: one counted
+ * while the `finish` was being written does not count it.
+ */
+export async function readToFinish(readable: ReadableStream<UIMessageChunk>): Promise<UIMessageChunk[]> {
+  const reader = readable.getReader();
+  const chunks: UIMessageChunk[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      if (value.type === 'finish') break;
+    }
+  } finally {
+    await reader.cancel();
+  }
+  return chunks;
+}
+
 /** Every chunk of a run's stream that has been closed, read to its end. */
 export async function readClosedStream(runId: string): Promise<UIMessageChunk[]> {
   const chunks: UIMessageChunk[] = [];

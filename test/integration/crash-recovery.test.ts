@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { finishedStreamReplay } from '../../lib/chat/clean-replay';
 import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 
@@ -52,15 +53,20 @@ describe('crash recovery', () => {
     expect(view.messages[1]?.id).toBe(announcedMessageId([...beforeCrash, ...afterCrash]));
     expect(textOf(view.messages[1])).toBe(reference);
 
-    // A client arriving later replays the whole stream and it ends too.
-    const replay = await readChunks(await getStream(second.url, session.token, runId, 0));
-    expect(replay.slice(0, beforeCrash.length)).toEqual(beforeCrash);
-    expect(replay.at(-1)?.type).toBe('finish');
-    // One restart marker: the attempt after the crash (2, or later when a duplicate delivery of
-    // the step took a number first).
-    const resets = replay.filter((chunk) => chunk.type === 'data-reset');
+    // One restart marker in the stream the following client read: the attempt after the crash
+    // (2, or later when a duplicate delivery of the step took a number first).
+    const followed = [...beforeCrash, ...afterCrash];
+    const resets = followed.filter((chunk) => chunk.type === 'data-reset');
     expect(resets).toHaveLength(1);
     expect((resets[0] as { data: { attempt: number } }).data.attempt).toBeGreaterThanOrEqual(2);
+
+    // A client arriving later replays the whole stream without the interrupted attempt, and it ends too.
+    const late = await getStream(second.url, session.token, runId, 0);
+    expect(late.headers.get('x-replay')).toBe('clean');
+    const replay = await readChunks(late);
+    expect(replay).toEqual(finishedStreamReplay(followed, 0).chunks);
+    expect(replay.at(-1)?.type).toBe('finish');
+    expect(textOf(await assemble(replay))).toBe(reference);
 
     // Billing: one charge for the answer; the attempt that died with the process is estimated
     // from what it had streamed.
@@ -71,9 +77,9 @@ describe('crash recovery', () => {
       expect.objectContaining({ outcome: 'completed', source: 'provider', outputTokens: 300 }),
     ]);
     const streamedBeforeCrash = streamedTokens(
-      replay.slice(
+      followed.slice(
         0,
-        replay.findIndex((chunk) => chunk.type === 'data-reset'),
+        followed.findIndex((chunk) => chunk.type === 'data-reset'),
       ),
     );
     expect(entry.attempts[0].outputTokens).toBe(streamedBeforeCrash);
