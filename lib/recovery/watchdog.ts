@@ -2,13 +2,13 @@ import { getQueueTopicPrefix, resolveQueueNamespace } from '@workflow/world';
 import { WorkflowRunNotFoundError } from 'workflow/errors';
 import { getWorld } from 'workflow/runtime';
 import { getAppContext } from '../app-context';
-import { replyLeaseKey, replyLeaseMs } from '../chat/reply-lease';
-import { activeStatuses } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { breakSilentLease } from '../db/leases';
 import { getLogger } from '../observability/log';
+import { activeStatuses } from '../runs/world-run';
 import { endAbandonedRun } from './end-abandoned-run';
+import { replyLeaseKey, replyLeaseMs } from './reply-lease';
 
 /** A run whose steps have not reported progress for this long is stalled (steps beat every 1.5 s). */
 export const stallAfterMs = 4_000;

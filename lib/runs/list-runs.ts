@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
-import { recordStreamLength } from '../chat/runs';
-import { streamTail } from '../chat/stream-contents';
-import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
 import { type RunPageQuery, type RunRow, runRows } from './run-rows';
+import { recordStreamLength } from './run-table';
+import { streamTail } from './stream-contents';
+import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export interface RunSummary {
   runId: string;

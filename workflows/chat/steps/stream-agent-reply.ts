@@ -8,13 +8,10 @@ import { billingModelId } from '@/lib/billing/model-id';
 import { recordStepUsage } from '@/lib/billing/step-usage';
 import { noUsage, type TokenUsage } from '@/lib/billing/usage';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
-import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { prepareContinuation } from '@/lib/chat/continuation';
 import { DeltaCoalescer } from '@/lib/chat/delta-coalescer';
 import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
 import { replayStepChunks } from '@/lib/chat/replay-steps';
-import { replyLeaseKey, replyLeaseMs } from '@/lib/chat/reply-lease';
-import { recordedReply, recordReply } from '@/lib/chat/runs';
 import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
@@ -22,7 +19,10 @@ import { processId } from '@/lib/db/process-id';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
+import { replyLeaseKey, replyLeaseMs } from '@/lib/recovery/reply-lease';
 import { stepRetries } from '@/lib/recovery/step-retries';
+import { watchForCancel } from '@/lib/runs/cancel-watch';
+import { recordedReply, recordReply } from '@/lib/runs/run-table';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;

@@ -4,9 +4,9 @@ import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
+import { isThreadDeleted } from '../threads/deleted-threads';
 import { stopReply } from './cancel-watch';
-import { isThreadDeleted } from './deleted-threads';
-import { type ChatRun, findRun } from './runs';
+import { type ChatRun, findRun } from './run-table';
 import { streamTail } from './stream-contents';
 import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
