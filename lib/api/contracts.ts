@@ -1,6 +1,6 @@
 import { safeValidateUIMessages } from 'ai';
 import { z } from 'zod';
-import { type ChatMessage, chatMetadataSchema, runOutcomeSchema } from '../chat/message-protocol';
+import { type ChatMessage, chatMetadataSchema, runOutcomeSchema } from '../stream/message-protocol';
 
 /**
  * The JSON bodies the page reads from the app's API, in one place: the page parses every body

@@ -5,7 +5,7 @@ import type { FinishReason, UIMessageChunk } from 'ai';
 import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
-import { withAttemptPartIds } from './message-protocol';
+import { withAttemptPartIds } from '../stream/message-protocol';
 import type { ChatTurn, StreamEnding } from './turn';
 import { UnfinishedStepRecorder, type UnfinishedSteps } from './unfinished-steps';
 

@@ -4,7 +4,7 @@ import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
 import { AppError } from '../errors';
 import { parseDirective } from '../sim/directive';
-import { messageText } from './message-protocol';
+import { messageText } from '../stream/message-protocol';
 
 const titleLength = 80;
 

@@ -4,7 +4,7 @@ import type { UIMessage } from 'ai';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { type ChatRun, runsOfMessage } from '../runs/run-table';
-import { replyMessageId, runIdOfReply } from './message-protocol';
+import { replyMessageId, runIdOfReply } from '../stream/message-protocol';
 import { threadMessages } from './threads';
 import type { Replacement } from './turn';
 

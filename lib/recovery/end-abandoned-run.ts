@@ -2,7 +2,6 @@ import { getExternalReducers, getSerializeStream, WorkflowServerWritableStream }
 import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import { chargeRun } from '../billing/charge-run';
-import { terminalChunks } from '../chat/terminal-chunks';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { getLogger } from '../observability/log';
@@ -10,6 +9,7 @@ import { getMetrics } from '../observability/metrics';
 import { findRun, recordStreamLength } from '../runs/run-table';
 import { streamTail } from '../runs/stream-contents';
 import { activeStatuses, runStreamName, worldRunFacts } from '../runs/world-run';
+import { terminalChunks } from '../stream/terminal-chunks';
 import { withRunCloseLease } from './close-lease';
 
 /**

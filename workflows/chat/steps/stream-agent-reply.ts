@@ -9,9 +9,6 @@ import { recordStepUsage } from '@/lib/billing/step-usage';
 import { noUsage, type TokenUsage } from '@/lib/billing/usage';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
 import { prepareContinuation } from '@/lib/chat/continuation';
-import { DeltaCoalescer } from '@/lib/chat/delta-coalescer';
-import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
-import { replayStepChunks } from '@/lib/chat/replay-steps';
 import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
@@ -23,6 +20,9 @@ import { replyLeaseKey, replyLeaseMs } from '@/lib/recovery/reply-lease';
 import { stepRetries } from '@/lib/recovery/step-retries';
 import { watchForCancel } from '@/lib/runs/cancel-watch';
 import { recordedReply, recordReply } from '@/lib/runs/run-table';
+import { DeltaCoalescer } from '@/lib/stream/delta-coalescer';
+import { replyMessageId, resetChunk } from '@/lib/stream/message-protocol';
+import { replayStepChunks } from '@/lib/stream/replay-steps';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
