@@ -1,6 +1,6 @@
-import type { RunOutcome } from '../chat/turn';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import type { RunOutcome } from './run-ending';
 import { type PrunedRun, prunedOf } from './run-table';
 
 /** What the app's own tables know about a run: the turn, its charge and its attempts. */

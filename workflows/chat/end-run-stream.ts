@@ -1,9 +1,9 @@
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
-import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
 import type { Logger } from '@/lib/observability/log';
 import { getMetrics } from '@/lib/observability/metrics';
+import { outcomeOf, type StreamEnding } from '@/lib/runs/run-ending';
 import { recordStreamLength } from '@/lib/runs/run-table';
 import { readClosedStream, streamTail, untilStreamEnds } from '@/lib/runs/stream-contents';
 import { terminalChunks } from '@/lib/stream/terminal-chunks';
