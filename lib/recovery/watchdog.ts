@@ -7,7 +7,7 @@ import { breakSilentLease } from '../db/leases';
 import { getLogger } from '../observability/log';
 import { activeStatuses } from '../runs/world-run';
 import { endAbandonedRun } from './end-abandoned-run';
-import { replyLeaseKey, replyLeaseMs } from './reply-lease';
+import { replyLeaseKey, replyLeaseMs } from './reply-once';
 
 /** A run whose steps have not reported progress for this long is stalled (steps beat every 1.5 s). */
 export const stallAfterMs = 4_000;
