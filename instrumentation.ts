@@ -13,7 +13,7 @@ export async function register(): Promise<void> {
   const { getWorld } = await import('workflow/runtime');
   await getWorld().start?.();
   // Runs the boot's re-enqueue missed or that stall later (another instance died) are resumed.
-  const { startWatchdog } = await import('./lib/recovery/watchdog');
-  startWatchdog();
+  const [{ startWatchdog }, { getAppContext }] = await Promise.all([import('./lib/recovery/watchdog'), import('./lib/app-context')]);
+  startWatchdog(getAppContext);
   (await import('./lib/retention/start')).startRetention();
 }

@@ -2,8 +2,8 @@
 
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { type Rejection, useDurableChat } from '@/hooks/use-durable-chat';
-import { type ChatMessage, normalizeMessage } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
+import { type ChatMessage, normalizeMessage } from '@/lib/stream/message-protocol';
 import { Conversation } from './conversation';
 import { MessageInput } from './message-input';
 import { ThreadSidebar } from './thread-sidebar';

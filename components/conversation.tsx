@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import { type ChatMessage, messageText } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
+import { type ChatMessage, messageText } from '@/lib/stream/message-protocol';
 import { EditMessage } from './edit-message';
 import { MessageView } from './message-view';
 import { VersionSwitcher } from './version-switcher';

@@ -3,7 +3,7 @@
 import { isToolUIPart } from 'ai';
 import type { ReactNode } from 'react';
 import { Streamdown } from 'streamdown';
-import { type ChatMessage, visibleParts } from '@/lib/chat/message-protocol';
+import { type ChatMessage, visibleParts } from '@/lib/stream/message-protocol';
 import { ToolCard } from './tool-card';
 
 function Part({ part, streaming }: { part: ChatMessage['parts'][number]; streaming: boolean }) {

@@ -3,7 +3,7 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { type FormEvent, useMemo, useState } from 'react';
-import type { ChatMessage } from '@/lib/chat/message-protocol';
+import type { ChatMessage } from '@/lib/stream/message-protocol';
 import { MessageInput } from './message-input';
 import { MessageView } from './message-view';
 import { ThreadScreen } from './thread-screen';

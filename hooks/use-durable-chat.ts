@@ -4,9 +4,9 @@ import { useChat } from '@ai-sdk/react';
 import { WorkflowChatTransport } from '@workflow/ai';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiErrorSchema, type ThreadViewBody } from '@/lib/api/contracts';
-import { type ChatMessage, chatDataPartSchemas, messageText, normalizeMessage } from '@/lib/chat/message-protocol';
 import type { MessageVersions } from '@/lib/chat/message-versions';
 import { createResilientFetch } from '@/lib/client/resilient-fetch';
+import { type ChatMessage, chatDataPartSchemas, messageText, normalizeMessage } from '@/lib/stream/message-protocol';
 import { fetchThreadView } from './use-thread-view';
 
 /** Why the server refused to start a turn: the thread is answering, or the user is over a limit. */

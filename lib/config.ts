@@ -9,6 +9,9 @@ import { defaultPoolSize, minimumPoolSize, type PoolBudget, poolBudget } from '.
  */
 export type ModelConfig = { kind: 'simulated'; tokensPerSecond: number } | { kind: 'router'; id: string } | { kind: 'openai-compatible'; baseURL: string; modelId: string; apiKey: string | undefined };
 
+/** The simulated model's id: how `MODEL` names it, what the model reports, what the ledger prices. */
+export const simulatedModelId = 'simulated';
+
 /**
  * What a new message does while the thread's previous turn is still running: `reject` answers
  * 409 with the active run id, `enqueue` starts the new turn when the active one ends,
@@ -164,7 +167,7 @@ function resolveModel(env: z.infer<typeof envSchema>, rawEnv: Env): ModelConfig 
     if (!env.MODEL) throw new Error('MODEL_BASE_URL is set but MODEL (the model id to request) is not');
     return { kind: 'openai-compatible', baseURL: env.MODEL_BASE_URL, modelId: env.MODEL, apiKey: env.MODEL_API_KEY };
   }
-  if (!env.MODEL || env.MODEL === 'simulated') return simulated;
+  if (!env.MODEL || env.MODEL === simulatedModelId) return simulated;
   const provider = env.MODEL.split('/')[0];
   if (!provider || !env.MODEL.includes('/')) {
     throw new Error(`MODEL must look like "provider/model" (got "${env.MODEL}")`);

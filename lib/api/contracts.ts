@@ -1,6 +1,6 @@
 import { safeValidateUIMessages } from 'ai';
 import { z } from 'zod';
-import { type ChatMessage, chatMetadataSchema, runOutcomeSchema } from '../chat/message-protocol';
+import { type ChatMessage, chatMetadataSchema, runOutcomeSchema } from '../stream/message-protocol';
 
 /**
  * The JSON bodies the page reads from the app's API, in one place: the page parses every body
@@ -80,7 +80,7 @@ export const threadViewSchema = z.object({
 
 export type ThreadViewBody = z.infer<typeof threadViewSchema>;
 
-/** The workflow world's run statuses, and `unknown` for a run it does not know (lib/chat/world-run.ts). */
+/** The workflow world's run statuses, and `unknown` for a run it does not know (lib/runs/world-run.ts). */
 const runStatusSchema = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'unknown']);
 
 const runSummarySchema = z.object({

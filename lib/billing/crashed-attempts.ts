@@ -1,9 +1,9 @@
 import type { UIMessageChunk } from 'ai';
-import { readWholeStream } from '../chat/stream-contents';
-import { estimatedTokens } from '../chat/token-chunks';
 import type { AppDatabase } from '../db/database';
+import { readWholeStream } from '../runs/stream-contents';
 import { hasAttempt, recordAttempt } from './ledger';
 import { finishedStepUsageOf, stepUsagesOf } from './step-usage';
+import { estimatedTokens } from './token-chunks';
 import { addUsage, noUsage } from './usage';
 
 /**

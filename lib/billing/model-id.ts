@@ -1,5 +1,4 @@
-import type { ModelConfig } from '../config';
-import { simulatedModelId } from '../sim/simulated-model';
+import { type ModelConfig, simulatedModelId } from '../config';
 
 /** The id the ledger and the price list know the configured model by. */
 export function billingModelId(model: ModelConfig): string {

@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from 'ai';
-import { estimatedTokens } from '../chat/token-chunks';
+import { estimatedTokens } from './token-chunks';
 import { addUsage, noUsage, sumUsage, type TokenUsage } from './usage';
 
 export interface MeteredUsage {

@@ -1,6 +1,6 @@
-import { findRun } from '../chat/runs';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import { findRun } from '../runs/run-table';
 import { attemptsOf, chargeOf, recentChargesOf, usageByDayAndModel } from './ledger';
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;

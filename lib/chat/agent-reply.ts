@@ -5,8 +5,9 @@ import type { FinishReason, UIMessageChunk } from 'ai';
 import { chatAgentId, turnRequestContext } from '../../mastra/agents/chat-agent';
 import { type TokenUsage, usageFromMastra } from '../billing/usage';
 import { type MeteredUsage, UsageMeter } from '../billing/usage-meter';
-import { withAttemptPartIds } from './message-protocol';
-import type { ChatTurn, StreamEnding } from './turn';
+import type { StreamEnding } from '../runs/run-ending';
+import { withAttemptPartIds } from '../stream/message-protocol';
+import type { ChatTurn } from './turn';
 import { UnfinishedStepRecorder, type UnfinishedSteps } from './unfinished-steps';
 
 /** The model call failed; `retryable` says whether another attempt could succeed. */

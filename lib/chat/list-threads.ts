@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context';
-import { activeRunsOfThread } from './active-run';
-import { deletedAmong } from './deleted-threads';
+import { activeRunsOfThread } from '../runs/active-run';
+import { deletedAmong } from '../threads/deleted-threads';
 
 export interface ThreadSummary {
   id: string;

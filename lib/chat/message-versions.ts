@@ -2,7 +2,7 @@ import { toAISdkMessages } from '@mastra/ai-sdk/ui';
 import type { MastraDBMessage } from '@mastra/core/agent/message-list';
 import type { UIMessage } from 'ai';
 import type { AppDatabase } from '../db/database';
-import { type ChatMessage, runIdOfReply } from './message-protocol';
+import { type ChatMessage, runIdOfReply } from '../stream/message-protocol';
 
 /** The earlier answers of each user message, oldest first, keyed by the user message id. */
 export type MessageVersions = Record<string, ChatMessage[]>;

@@ -2,9 +2,9 @@ import type { UIMessage } from 'ai';
 import type { AppContext } from '../app-context';
 import { chargesOf } from '../billing/ledger';
 import type { AppDatabase } from '../db/database';
-import { activeRunsOfThread } from './active-run';
-import { refuseDeletedThread } from './deleted-threads';
-import { type ChatMessage, runIdOfReply } from './message-protocol';
+import { activeRunsOfThread } from '../runs/active-run';
+import { type ChatMessage, runIdOfReply } from '../stream/message-protocol';
+import { refuseDeletedThread } from '../threads/deleted-threads';
 import { type MessageVersions, versionsOfThread } from './message-versions';
 import { requireOwnThread, threadMessages } from './threads';
 

@@ -1,15 +1,13 @@
-import { start } from 'workflow/api';
-import { chatTurnWorkflow } from '../../workflows/chat';
 import type { AppContext } from '../app-context';
 import type { DoubleTextingPolicy } from '../config';
 import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
-import { activeRunsOfThread } from './active-run';
-import { stopReply } from './cancel-watch';
-import { refuseDeletedThread } from './deleted-threads';
+import { activeRunsOfThread } from '../runs/active-run';
+import { stopReply } from '../runs/cancel-watch';
+import { assertStreamKept } from '../runs/run-stream';
+import { findRun, recordRun } from '../runs/run-table';
+import { refuseDeletedThread } from '../threads/deleted-threads';
 import { claimMessageId } from './message-claims';
-import { assertStreamKept } from './run-stream';
-import { findRun, recordRun } from './runs';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
 import type { ChatTurn } from './turn';
@@ -18,6 +16,12 @@ import { planTurn, type TurnPlan, type TurnTrigger } from './turn-plan';
 type TurnRequest = Pick<ChatTurn, 'threadId' | 'userId' | 'message'>;
 
 const newMessage: TurnTrigger = { trigger: 'submit-message' };
+
+/**
+ * Starts the durable run that answers `turn` and gives its run id. The caller passes it in
+ * (workflows/chat/start.ts): lib/ sits below the workflows and starts none itself.
+ */
+export type StartTurnRun = (turn: ChatTurn) => Promise<string>;
 
 /** The turn a resent request already started; 410 once its stream was pruned (its answer is in the thread). */
 async function attachTo(db: AppContext['db'], runId: string): Promise<string> {
@@ -34,9 +38,16 @@ async function attachTo(db: AppContext['db'], runId: string): Promise<string> {
  * nothing, not even the thread list. When the thread is still answering, `policy` decides:
  * reject (409 with the active run id, so the client can attach to it), enqueue behind it, or
  * stop it and go next; regenerates and edits follow it too. The plan, the check and the start
- * happen under the thread's lock, so two concurrent requests cannot both see an idle thread.
+ * happen under the thread's lock, so two concurrent requests cannot both see an idle thread;
+ * `startRun` starts the run itself.
  */
-export async function startChatTurn(context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>, turn: TurnRequest, policy: DoubleTextingPolicy, trigger: TurnTrigger = newMessage): Promise<string> {
+export async function startChatTurn(
+  context: Pick<AppContext, 'db' | 'memory' | 'runLimits'>,
+  startRun: StartTurnRun,
+  turn: TurnRequest,
+  policy: DoubleTextingPolicy,
+  trigger: TurnTrigger = newMessage,
+): Promise<string> {
   const { db, memory, runLimits } = context;
   await refuseDeletedThread(db, turn.threadId);
   await claimMessageId(db, turn.message.id, turn.userId, turn.threadId);
@@ -48,12 +59,12 @@ export async function startChatTurn(context: Pick<AppContext, 'db' | 'memory' | 
       await refuseDeletedThread(db, turn.threadId);
       await openThreadForTurn(memory, turn.threadId, turn.userId, turn.message);
       const plan = await planTurn(context, turn, trigger);
-      return plan.kind === 'attach' ? attachTo(db, plan.runId) : startUnderThreadLock(db, turn, plan, policy);
+      return plan.kind === 'attach' ? attachTo(db, plan.runId) : startUnderThreadLock(db, startRun, turn, plan, policy);
     }),
   );
 }
 
-async function startUnderThreadLock(db: AppContext['db'], request: TurnRequest, plan: Extract<TurnPlan, { kind: 'start' }>, policy: DoubleTextingPolicy): Promise<string> {
+async function startUnderThreadLock(db: AppContext['db'], startRun: StartTurnRun, request: TurnRequest, plan: Extract<TurnPlan, { kind: 'start' }>, policy: DoubleTextingPolicy): Promise<string> {
   const active = await activeRunsOfThread(db, request.threadId);
   const latest = active.at(-1);
   if (latest && policy === 'reject') {
@@ -64,9 +75,9 @@ async function startUnderThreadLock(db: AppContext['db'], request: TurnRequest, 
   if (policy === 'interrupt') for (const run of active) await stopReply(db, run.runId);
   const waitsForRunId = latest?.runId ?? null;
   const turn: ChatTurn = { ...request, message: plan.message, waitsForRunId, ...(plan.replaces ? { replaces: plan.replaces } : {}) };
-  const run = await start(chatTurnWorkflow, [turn]);
+  const runId = await startRun(turn);
   await recordRun(db, {
-    runId: run.runId,
+    runId,
     threadId: turn.threadId,
     userId: turn.userId,
     userMessageId: turn.message.id,
@@ -75,6 +86,6 @@ async function startUnderThreadLock(db: AppContext['db'], request: TurnRequest, 
     replacesRunId: plan.replaces?.runId ?? null,
     messageDigest: plan.digest,
   });
-  runLogger({ runId: run.runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId, replaces: plan.replaces }, 'turn started');
-  return run.runId;
+  runLogger({ runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId, replaces: plan.replaces }, 'turn started');
+  return runId;
 }

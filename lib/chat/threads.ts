@@ -2,16 +2,16 @@ import { toAISdkMessages } from '@mastra/ai-sdk/ui';
 import { MessageList } from '@mastra/core/agent';
 import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
+import { splitDirective } from '../directive-markup';
 import { AppError } from '../errors';
-import { parseDirective } from '../sim/directive';
-import { messageText } from './message-protocol';
+import { messageText } from '../stream/message-protocol';
 
 const titleLength = 80;
 
 function titleFrom(message: UIMessage): string {
   const joined = messageText(message, ' ');
   // A simulation directive steers the built-in model; it is not what the conversation is about.
-  const text = parseDirective(joined).text;
+  const text = splitDirective(joined).text;
   return text.length > titleLength ? `${text.slice(0, titleLength - 1)}…` : text || 'New chat';
 }
 

@@ -3,8 +3,8 @@ import type { Memory } from '@mastra/memory';
 import type { UIMessage } from 'ai';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
-import { replyMessageId, runIdOfReply } from './message-protocol';
-import { type ChatRun, runsOfMessage } from './runs';
+import { type ChatRun, runsOfMessage } from '../runs/run-table';
+import { replyMessageId, runIdOfReply } from '../stream/message-protocol';
 import { threadMessages } from './threads';
 import type { Replacement } from './turn';
 

@@ -1,5 +1,5 @@
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
-import { normalizeMessage } from './message-protocol';
+import { normalizeMessage } from '../stream/message-protocol';
 
 /** The part of a stopped reply memory does not hold yet: the LLM steps that never finished. */
 export interface UnfinishedSteps {

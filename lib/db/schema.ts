@@ -29,7 +29,7 @@ export interface ChatRunTable {
   final_status: string | null;
   started_at: string | null;
   ended_at: string | null;
-  /** A regenerate or edit: the run whose answer this turn replaces (see lib/chat/turn-request.ts). */
+  /** A regenerate or edit: the run whose answer this turn replaces (see lib/chat/turn-plan.ts). */
   replaces_run_id: string | null;
   /** sha-256 of the user message's parts, to recognize a resent edit. */
   message_digest: string | null;

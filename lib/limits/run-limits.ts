@@ -1,9 +1,9 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { activeRunsOfUser, countUnsettledRuns } from '../chat/active-run';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { withLease } from '../db/leases';
 import { AppError } from '../errors';
+import { activeRunsOfUser, countUnsettledRuns } from '../runs/active-run';
 import type { WindowCounters } from './counter-store';
 
 /** How long a client told "too many active runs" should wait before trying again. */

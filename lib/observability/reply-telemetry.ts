@@ -1,9 +1,11 @@
 import type { UIMessageChunk } from 'ai';
-import type { TokenUsage } from '../billing/usage';
 import type { Logger } from './log';
 import type { AppMetrics } from './metrics';
 
 const firstTokenChunks = new Set<UIMessageChunk['type']>(['text-delta', 'reasoning-delta', 'tool-input-start']);
+
+/** What an attempt consumed (billing's TokenUsage): counted in the metrics and logged whole. */
+type ConsumedTokens = { inputTokens: number; outputTokens: number };
 
 /**
  * Logs and metrics of one reply step attempt: retries, time to first token, tokens consumed and
@@ -35,13 +37,13 @@ export class ReplyTelemetry {
   }
 
   /** The attempt produced its reply (`finished` or `aborted` by a Stop). */
-  replied(ending: 'finished' | 'aborted', usage: TokenUsage): void {
+  replied(ending: 'finished' | 'aborted', usage: ConsumedTokens): void {
     this.#countTokens(usage);
     this.log.info({ ending, tokens: usage, durationMs: this.#elapsedMs() }, `reply ${ending}`);
   }
 
   /** The model call failed: the step is retried when `retrying`, else the run fails. */
-  failed(error: unknown, usage: TokenUsage, retrying: boolean): void {
+  failed(error: unknown, usage: ConsumedTokens, retrying: boolean): void {
     this.#countTokens(usage);
     const fields = { err: error, retrying, tokens: usage, durationMs: this.#elapsedMs() };
     if (retrying) this.log.warn(fields, 'reply attempt failed');
@@ -52,7 +54,7 @@ export class ReplyTelemetry {
     this.metrics.activeStreams.dec();
   }
 
-  #countTokens(usage: TokenUsage): void {
+  #countTokens(usage: ConsumedTokens): void {
     this.metrics.tokens.inc({ kind: 'input' }, usage.inputTokens);
     this.metrics.tokens.inc({ kind: 'output' }, usage.outputTokens);
   }

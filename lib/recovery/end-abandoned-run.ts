@@ -2,15 +2,15 @@ import { getExternalReducers, getSerializeStream, WorkflowServerWritableStream }
 import type { UIMessageChunk } from 'ai';
 import { getRun } from 'workflow/api';
 import { chargeRun } from '../billing/charge-run';
-import { withRunCloseLease } from '../chat/close-lease';
-import { findRun, recordStreamLength } from '../chat/runs';
-import { streamTail } from '../chat/stream-contents';
-import { terminalChunks } from '../chat/terminal-chunks';
-import { activeStatuses, runStreamName, worldRunFacts } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { getLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
+import { findRun, recordStreamLength } from '../runs/run-table';
+import { streamTail } from '../runs/stream-contents';
+import { activeStatuses, runStreamName, worldRunFacts } from '../runs/world-run';
+import { terminalChunks } from '../stream/terminal-chunks';
+import { withRunCloseLease } from './close-lease';
 
 /**
  * Appends chunks to a run's stream from outside the run and closes it, encoded exactly as a

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordRun } from '../chat/runs';
 import { type AppDatabase, openDatabase } from '../db/database';
+import { recordRun } from '../runs/run-table';
 import { createProgressBeat, markProgress } from './progress';
 
 let dir: string;

@@ -1,14 +1,13 @@
 import { getQueueTopicPrefix, resolveQueueNamespace } from '@workflow/world';
 import { WorkflowRunNotFoundError } from 'workflow/errors';
 import { getWorld } from 'workflow/runtime';
-import { getAppContext } from '../app-context';
-import { replyLeaseKey, replyLeaseMs } from '../chat/reply-lease';
-import { activeStatuses } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import type { AppDatabase } from '../db/database';
 import { breakSilentLease } from '../db/leases';
 import { getLogger } from '../observability/log';
+import { activeStatuses } from '../runs/world-run';
 import { endAbandonedRun } from './end-abandoned-run';
+import { replyLeaseKey, replyLeaseMs } from './reply-once';
 
 /** A run whose steps have not reported progress for this long is stalled (steps beat every 1.5 s). */
 export const stallAfterMs = 4_000;
@@ -103,16 +102,17 @@ type WatchdogHolder = { [startedKey]?: NodeJS.Timeout };
  * Starts this process's watchdog (once per process): every `sweepEveryMs` it finds runs with
  * no progress for `stallAfterMs` while no live process works on them (a working step beats every
  * 1.5 s, see lib/recovery/progress.ts) and resumes them through the world. Safe with any number
- * of instances: each run is claimed by one of them per period.
+ * of instances: each run is claimed by one of them per period. `getContext` gives the process's
+ * database and config (the app context, asked on every sweep).
  */
-export function startWatchdog(): void {
+export function startWatchdog(getContext: () => Promise<{ db: AppDatabase; config: AppConfig }>): void {
   const holder = globalThis as WatchdogHolder;
   if (holder[startedKey]) return;
   let sweeping = false;
   holder[startedKey] = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    getAppContext()
+    getContext()
       .then(({ db, config }) => sweepStalledRuns(db, config))
       .catch((error: unknown) => getLogger().error({ err: error }, 'recovery sweep failed'))
       .finally(() => {

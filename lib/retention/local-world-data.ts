@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { runStreamName } from '../chat/world-run';
+import { runStreamName } from '../runs/world-run';
 import type { RecordedRunFacts } from './pruned-runs';
 
 /**

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../app-context';
-import { streamTail } from '../chat/stream-contents';
-import { activeStatuses, worldRunFacts } from '../chat/world-run';
 import type { AppDatabase } from '../db/database';
 import { keepLease, releaseLease, tryAcquireLease } from '../db/leases';
 import { processId } from '../db/process-id';
 import { getLogger } from '../observability/log';
+import { streamTail } from '../runs/stream-contents';
+import { activeStatuses, worldRunFacts } from '../runs/world-run';
 import { localWorldDataDir } from '../runtime-env';
 import { removeLocalWorldRuns } from './local-world-data';
 import { removePostgresWorldRuns } from './postgres-world-data';

@@ -1,8 +1,9 @@
-import type { AppContext } from '../app-context';
-import { recordStreamLength } from '../chat/runs';
-import { streamTail } from '../chat/stream-contents';
-import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from '../chat/world-run';
+import type { Memory } from '@mastra/memory';
+import type { AppDatabase } from '../db/database';
 import { type RunPageQuery, type RunRow, runRows } from './run-rows';
+import { recordStreamLength } from './run-table';
+import { streamTail } from './stream-contents';
+import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
 export interface RunSummary {
   runId: string;
@@ -38,7 +39,7 @@ export interface RunPage {
  * A closed stream's length is recorded when the run ends; only a run that is still going (or
  * ended before lengths were recorded, filled in now once) is counted in the world.
  */
-async function chunksOf(context: Pick<AppContext, 'db'>, row: RunRow, facts: WorldRunFacts): Promise<number> {
+async function chunksOf(context: { db: AppDatabase }, row: RunRow, facts: WorldRunFacts): Promise<number> {
   if (row.streamChunks !== null) return row.streamChunks;
   if (facts.status === 'unknown') return 0;
   const { length } = await streamTail(row.runId);
@@ -46,7 +47,7 @@ async function chunksOf(context: Pick<AppContext, 'db'>, row: RunRow, facts: Wor
   return length;
 }
 
-async function threadTitles(context: Pick<AppContext, 'memory'>, threadIds: Iterable<string>): Promise<Map<string, string | null>> {
+async function threadTitles(context: { memory: Memory }, threadIds: Iterable<string>): Promise<Map<string, string | null>> {
   const titles = await Promise.all([...new Set(threadIds)].map(async (threadId) => [threadId, (await context.memory.getThreadById({ threadId }))?.title ?? null] as const));
   return new Map(titles);
 }
@@ -55,7 +56,7 @@ async function threadTitles(context: Pick<AppContext, 'memory'>, threadIds: Iter
  * The user's recent runs, newest first, joined with what the workflow world says about each
  * (or, for a pruned run, what it said before its data was removed).
  */
-export async function listRuns(context: Pick<AppContext, 'db' | 'memory'>, userId: string, query: RunPageQuery, now = new Date()): Promise<RunPage> {
+export async function listRuns(context: { db: AppDatabase; memory: Memory }, userId: string, query: RunPageQuery, now = new Date()): Promise<RunPage> {
   const rows = await runRows(context.db, userId, query);
   const [titles, runs] = await Promise.all([
     threadTitles(

@@ -1,7 +1,7 @@
-import { type PrunedRun, prunedOf } from '../chat/runs';
-import type { RunOutcome } from '../chat/turn';
 import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
+import type { RunOutcome } from './run-ending';
+import { type PrunedRun, prunedOf } from './run-table';
 
 /** What the app's own tables know about a run: the turn, its charge and its attempts. */
 export interface RunRow {

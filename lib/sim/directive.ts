@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitDirective } from '../directive-markup';
 
 /**
  * Controls for the simulated model, written in the user's message as
@@ -21,8 +22,6 @@ export interface SimDirective {
   /** Start the reply by quoting this many words of the previous assistant message (memory recall). */
   quote: number | undefined;
 }
-
-const directivePattern = /\[\[sim\b([^\]]*)\]\]/i;
 
 /**
  * The simulated model answers anyone with no key configured, so what one message can ask of it
@@ -56,9 +55,9 @@ function isField(name: string): name is Field {
 /** Splits a user message into its visible text and the simulation directive it carries. */
 export function parseDirective(text: string): { text: string; directive: SimDirective } {
   const directive: SimDirective = { words: undefined, tokensPerSecond: undefined, tools: [], failAt: undefined, failStep: 0, fatalAt: undefined, quote: undefined };
-  const match = directivePattern.exec(text);
-  if (!match) return { text: text.trim(), directive };
-  for (const assignment of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+  const { text: visible, fields } = splitDirective(text);
+  if (fields === undefined) return { text: visible, directive };
+  for (const assignment of fields.trim().split(/\s+/).filter(Boolean)) {
     const [name = '', value = ''] = assignment.split('=', 2);
     if (!isField(name)) continue;
     const parsed = fieldSchemas[name].safeParse(value);
@@ -71,5 +70,5 @@ export function parseDirective(text: string): { text: string; directive: SimDire
     if (name === 'fatal_at') directive.fatalAt = parsed.data as number;
     if (name === 'quote') directive.quote = parsed.data as number;
   }
-  return { text: text.replace(directivePattern, ' ').replace(/\s+/g, ' ').trim(), directive };
+  return { text: visible, directive };
 }

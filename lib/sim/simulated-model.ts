@@ -8,8 +8,9 @@ import {
   type LanguageModelV3StreamPart,
   type LanguageModelV3Usage,
 } from '@ai-sdk/provider';
+import { simulatedModelId } from '../config';
+import { replyTokens } from '../seeded-text';
 import { parseDirective, type SimDirective } from './directive';
-import { replyTokens } from './reply-text';
 import { completedToolCalls, inputDeltas, type PlannedToolCall, planToolCall } from './tool-plan';
 
 export interface SimulatedModelOptions {
@@ -22,7 +23,6 @@ export interface SimulatedModelOptions {
   attempt: number;
 }
 
-export const simulatedModelId = 'simulated';
 const defaultWords = 60;
 
 function lastUserText(prompt: LanguageModelV3Prompt): string {

@@ -1,5 +1,5 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3FunctionTool, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { hashString } from './reply-text';
+import { hashString } from '../seeded-text';
 
 /** A tool call the simulated model makes in this model call. */
 export interface PlannedToolCall {

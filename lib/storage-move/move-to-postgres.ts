@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createMastraStorage } from '../../mastra/storage';
-import { activeStatuses } from '../chat/world-run';
 import type { AppConfig } from '../config';
 import { type AppDatabase, openDatabase } from '../db/database';
 import { defaultPoolSize, poolBudget } from '../db/pool-budget';
 import { localRunFacts, localStreamLength } from '../retention/local-world-data';
 import { markPruned, type RecordedRunFacts, recordRunFacts } from '../retention/pruned-runs';
+import { activeStatuses } from '../runs/world-run';
 
 /** The app tables that move, in an order that keeps every reference valid. Leases and rate-limit windows are transient and stay behind. */
 const movedTables = ['chat_runs', 'billing_charges', 'billing_attempts', 'billing_steps', 'tool_calls', 'notes', 'message_claims', 'session_revocations', 'app_secrets'] as const;

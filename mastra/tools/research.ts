@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import type { AppDatabase } from '../../lib/db/database';
-import { replyTokens } from '../../lib/sim/reply-text';
+import { replyTokens } from '../../lib/seeded-text';
 import { runToolOnce } from '../../lib/tools/run-once';
 import { toolCallRequest } from './tool-context';
 

@@ -1,7 +1,7 @@
 import { createTool } from '@mastra/core/tools';
 import { z } from 'zod';
 import type { AppDatabase } from '../../lib/db/database';
-import { hashString } from '../../lib/sim/reply-text';
+import { hashString } from '../../lib/seeded-text';
 import { runToolOnce } from '../../lib/tools/run-once';
 import { toolCallRequest } from './tool-context';
 

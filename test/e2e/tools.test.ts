@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runIdOfReply } from '../../lib/chat/message-protocol';
+import { runIdOfReply } from '../../lib/stream/message-protocol';
 import { runRecords, toolTurnPrompt } from '../support/tool-turns';
 import { expectPageMatchesStore, openNewChat, sendMessage, shownMessages, waitForStatus } from './chat-page';
 import { useE2E } from './fixture';

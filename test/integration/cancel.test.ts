@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { assemble, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, stopRun, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { comparableParts, runRecords, toolTurnPrompt } from '../support/tool-turns';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '@/lib/chat/clean-replay';
-import { validateUIStream } from '@/lib/chat/validate-stream';
+import { finishedStreamReplay } from '@/lib/stream/clean-replay';
+import { validateUIStream } from '@/lib/stream/validate-stream';
 import { LiveReader, type LiveUrls, percentile, seeded, sendQueued, stopQueued, untilAnswered } from '../support/chaos';
 import { assemble, createSession, getJson, getStream, getThread, readChunks, textOf } from '../support/chat-client';
 import { createTestDatabase, dropTestDatabase, testsUsePostgres } from '../support/postgres';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { createSession, postChat, readChunks } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 

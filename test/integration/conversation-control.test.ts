@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { assemble, createSession, getJson, getStream, getThread, postChatWith, readChunks, readUntil, runIdOf, type Session, textOf, userMessage, waitForRunEnd } from '../support/chat-client';
 import { type OpenAIStub, type StubRequest, startOpenAIStub } from '../support/openai-stub';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '../../lib/chat/clean-replay';
+import { finishedStreamReplay } from '../../lib/stream/clean-replay';
 import { announcedMessageId, assemble, createSession, getJson, getStream, getThread, postChat, readChunks, runIdOf, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 

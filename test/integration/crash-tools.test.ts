@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '../../lib/chat/clean-replay';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { finishedStreamReplay } from '../../lib/stream/clean-replay';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { assemble, createSession, getStream, postChat, readChunks, readUntil, runIdOf, type Session, streamedTokens, waitForRunEnd } from '../support/chat-client';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';
 import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '../../lib/chat/clean-replay';
+import { finishedStreamReplay } from '../../lib/stream/clean-replay';
 import { assemble, createSession, getStream, postChat, readChunks, readUntil, runIdOf, type Session, streamedTokens, textOf, waitForRunEnd } from '../support/chat-client';
 import { removeDataDir, startServer, type TestServer } from '../support/server';
 

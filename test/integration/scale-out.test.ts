@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '../../lib/chat/clean-replay';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { finishedStreamReplay } from '../../lib/stream/clean-replay';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { assemble, createSession, getJson, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
 import { createTestDatabase, dropTestDatabase, runDbSetup, testsUsePostgres } from '../support/postgres';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { announcedMessageId, assemble, getJson, getStream, getThread, postChat, readChunks, runIdOf, stopRun, streamedTokens, textOf, useTwoUsers, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { comparableParts, queryAppDatabase } from '../support/tool-turns';

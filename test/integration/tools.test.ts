@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { finishedStreamReplay } from '../../lib/chat/clean-replay';
-import { validateUIStream } from '../../lib/chat/validate-stream';
+import { finishedStreamReplay } from '../../lib/stream/clean-replay';
+import { validateUIStream } from '../../lib/stream/validate-stream';
 import { assemble, createSession, getStream, postChat, readChunks, runIdOf, type Session, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 import { comparableParts, expectToolTurnRecordedOnce, toolTurnPrompt } from '../support/tool-turns';

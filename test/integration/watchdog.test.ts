@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateUIStream } from '@/lib/chat/validate-stream';
+import { validateUIStream } from '@/lib/stream/validate-stream';
 import { createSession, getJson, getStream, postChat, readChunks, runIdOf, waitForRunEnd } from '../support/chat-client';
 import { createTestDatabase, dropTestDatabase, testsUsePostgres } from '../support/postgres';
 import { expectNoStreamViolations, removeDataDir, startServer, type TestServer } from '../support/server';

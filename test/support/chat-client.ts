@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { safeValidateTypes } from '@ai-sdk/provider-utils';
 import { readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
 import { beforeAll } from 'vitest';
-import { normalizeMessage } from '../../lib/chat/message-protocol';
-import { estimatedTokens } from '../../lib/chat/token-chunks';
+import { estimatedTokens } from '../../lib/billing/token-chunks';
+import { normalizeMessage } from '../../lib/stream/message-protocol';
 import { sseEvents } from './sse';
 
 export interface Session {

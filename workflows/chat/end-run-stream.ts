@@ -1,13 +1,13 @@
 import type { UIMessageChunk } from 'ai';
 import { getWorkflowMetadata, getWritable } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
-import { recordStreamLength } from '@/lib/chat/runs';
-import { readClosedStream, streamTail, untilStreamEnds } from '@/lib/chat/stream-contents';
-import { terminalChunks } from '@/lib/chat/terminal-chunks';
-import { outcomeOf, type StreamEnding } from '@/lib/chat/turn';
-import { validateUIStream } from '@/lib/chat/validate-stream';
 import type { Logger } from '@/lib/observability/log';
 import { getMetrics } from '@/lib/observability/metrics';
+import { outcomeOf, type StreamEnding } from '@/lib/runs/run-ending';
+import { recordStreamLength } from '@/lib/runs/run-table';
+import { readClosedStream, streamTail, untilStreamEnds } from '@/lib/runs/stream-contents';
+import { terminalChunks } from '@/lib/stream/terminal-chunks';
+import { validateUIStream } from '@/lib/stream/validate-stream';
 
 /**
  * Ends the run's stream, from inside the step that closes the turn: the terminal chunks, then

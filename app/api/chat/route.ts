@@ -3,6 +3,7 @@ import { getRun } from 'workflow/api';
 import { startChatTurn } from '@/lib/chat/start-turn';
 import { readJson } from '@/lib/http/read-json';
 import { authenticatedRoute } from '@/lib/http/route';
+import { startTurnRun } from '@/workflows/chat/start';
 import { chatRequestSchema } from './schema';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export const POST = authenticatedRoute(async (request, { app, userId }) => {
   const body = await readJson(request, chatRequestSchema(app.config.maxMessageChars), app.config.maxRequestBytes);
   const policy = body.onActiveRun ?? app.config.doubleTexting;
   const trigger = { trigger: body.trigger, messageId: body.messageId };
-  const runId = await startChatTurn(app, { threadId: body.id, userId, message: body.messages }, policy, trigger);
+  const runId = await startChatTurn(app, startTurnRun, { threadId: body.id, userId, message: body.messages }, policy, trigger);
   return createUIMessageStreamResponse({
     stream: getRun(runId).getReadable(),
     headers: { 'x-workflow-run-id': runId },

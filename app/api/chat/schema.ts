@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { runIdOfReply } from '@/lib/chat/message-protocol';
 import { doubleTextingPolicies } from '@/lib/config';
+import { runIdOfReply } from '@/lib/stream/message-protocol';
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
 

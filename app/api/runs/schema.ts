@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runIdPattern } from '@/lib/chat/run-stream';
+import { runIdPattern } from '@/lib/runs/run-stream';
 
 const maxRunsPerPage = 200;
 

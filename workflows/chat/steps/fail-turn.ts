@@ -1,9 +1,9 @@
 import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { chargeRun } from '@/lib/billing/charge-run';
-import { withRunCloseLease } from '@/lib/chat/close-lease';
 import type { ChatTurn } from '@/lib/chat/turn';
 import { stepLogger } from '@/lib/observability/step-log';
+import { withRunCloseLease } from '@/lib/recovery/close-lease';
 import { withProgress } from '@/lib/recovery/progress';
 import { stepRetries } from '@/lib/recovery/step-retries';
 import { endRunStream } from '../end-run-stream';

@@ -1,12 +1,13 @@
 import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
 import { chargeRun, type TurnUsage } from '@/lib/billing/charge-run';
-import { withRunCloseLease } from '@/lib/chat/close-lease';
-import { type ChatTurn, outcomeOf } from '@/lib/chat/turn';
+import type { ChatTurn } from '@/lib/chat/turn';
 import { alignStoredReply, storeStoppedReply } from '@/lib/chat/turn-memory';
 import { stepLogger } from '@/lib/observability/step-log';
+import { withRunCloseLease } from '@/lib/recovery/close-lease';
 import { withProgress } from '@/lib/recovery/progress';
 import { stepRetries } from '@/lib/recovery/step-retries';
+import { outcomeOf } from '@/lib/runs/run-ending';
 import { endRunStream } from '../end-run-stream';
 import type { RecordedReply } from './stream-agent-reply';
 

@@ -1,33 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
-import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable, RetryableError } from 'workflow';
-import { getAppContext } from '@/lib/app-context';
+import { FatalError, getStepMetadata, getWorkflowMetadata, getWritable } from 'workflow';
+import { type AppContext, getAppContext } from '@/lib/app-context';
 import { recordCrashedAttempts } from '@/lib/billing/crashed-attempts';
 import { failedAttemptCount, recordAttempt } from '@/lib/billing/ledger';
 import { billingModelId } from '@/lib/billing/model-id';
 import { recordStepUsage } from '@/lib/billing/step-usage';
 import { noUsage, type TokenUsage } from '@/lib/billing/usage';
 import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/agent-reply';
-import { watchForCancel } from '@/lib/chat/cancel-watch';
 import { prepareContinuation } from '@/lib/chat/continuation';
-import { coalesceWindowMs, DeltaCoalescer } from '@/lib/chat/delta-coalescer';
-import { replyMessageId, resetChunk } from '@/lib/chat/message-protocol';
-import { replayStepChunks } from '@/lib/chat/replay-steps';
-import { replyLeaseKey, replyLeaseMs } from '@/lib/chat/reply-lease';
-import { recordedReply, recordReply } from '@/lib/chat/runs';
 import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
-import { acquireLease, breakLeaseNotHeldBy, keepLease, releaseLease } from '@/lib/db/leases';
-import { processId } from '@/lib/db/process-id';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
+import { replyOnce } from '@/lib/recovery/reply-once';
 import { stepRetries } from '@/lib/recovery/step-retries';
+import { watchForCancel } from '@/lib/runs/cancel-watch';
+import { coalesceWindowMs, DeltaCoalescer } from '@/lib/stream/delta-coalescer';
+import { replyMessageId, resetChunk } from '@/lib/stream/message-protocol';
+import { replayStepChunks } from '@/lib/stream/replay-steps';
 
 /** Model calls per turn before a transient provider error fails the turn. */
 const maxModelAttempts = 4;
-/** Longest a duplicate execution waits for the one holding the reply (a reply can take minutes). */
-const leaseWaitMs = 10 * 60_000;
 
 /** The reply step's result, recorded so a duplicate execution can return it. */
 export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsage };
@@ -35,10 +29,8 @@ export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsag
 /**
  * Stores the user message, then streams the agent's reply into the run's durable stream.
  *
- * - One execution at a time, and once: after a crash the world re-enqueues the step while the
- *   queue may also redeliver it, and two executions would interleave their chunks. A lease in
- *   the database admits one at a time (a crashed holder's lease is broken or expires); the result is
- *   recorded, and an execution that gets the lease after it returns the recorded result.
+ * - One execution at a time, and once (replyOnce): after a crash the world re-enqueues the step
+ *   while the queue may also redeliver it; an execution that finds the reply recorded returns it.
  * - One writer for the whole call (several writers in one step can reorder chunks).
  * - Transient model errors are retried up to `maxModelAttempts` calls, counted in the ledger,
  *   so crashes and duplicate deliveries (which also bump the step's attempt number) never use
@@ -53,31 +45,18 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId: runId } = getWorkflowMetadata();
-  const { progress } = await getAppContext();
+  const context = await getAppContext();
   // Also while waiting for the lease: the execution holding it beats too, either is a live process.
-  const stopProgress = progress.keep(runId);
+  const stopProgress = context.progress.keep(runId);
   try {
-    return await replyOnce(turn, runId, attempt);
+    return await replyOnce(context, runId, () => reply(context, turn, runId, attempt));
   } finally {
     stopProgress();
   }
 }
 
-async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promise<RecordedReply> {
-  const { mastra, db, memory, config, progress } = await getAppContext();
-  const leaseKey = replyLeaseKey(runId);
-  const holder = `${processId()}:${randomUUID()}`;
-  if (config.storage.kind === 'embedded') await breakLeaseNotHeldBy(db, leaseKey, `${processId()}:`);
-  if (!(await acquireLease(db, leaseKey, holder, replyLeaseMs, leaseWaitMs))) {
-    throw new RetryableError('Another execution of this reply is still running', { retryAfter: replyLeaseMs });
-  }
-  const stopRenewing = keepLease(db, leaseKey, holder, replyLeaseMs);
-  const recorded = await recordedReply<RecordedReply>(db, runId);
-  if (recorded) {
-    stopRenewing();
-    await releaseLease(db, leaseKey, holder);
-    return recorded;
-  }
+async function reply(context: AppContext, turn: ChatTurn, runId: string, attempt: number): Promise<RecordedReply> {
+  const { mastra, db, memory, config, progress } = context;
   // Stored when the turn begins (after any turn it queued behind), so the thread keeps the order
   // messages were answered in; an upsert by id, so re-runs never duplicate it.
   await saveUserMessage(memory, turn.threadId, turn.userId, turn.message);
@@ -116,12 +95,10 @@ async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promis
               return coalescer.push(chunk);
             },
           });
-      // Everything this attempt streamed is written before its result is recorded as final.
+      // Everything this attempt streamed is written before replyOnce records its result as final.
       await coalescer.flush();
       telemetry.replied(outcome.ending.kind, outcome.consumed.usage);
-      const result: RecordedReply = { ...outcome, attempt, carried: continuation.carried };
-      await recordReply(db, runId, result);
-      return result;
+      return { ...outcome, attempt, carried: continuation.carried };
     } finally {
       await coalescer.flush();
       writer.releaseLock();
@@ -141,8 +118,6 @@ async function replyOnce(turn: ChatTurn, runId: string, attempt: number): Promis
   } finally {
     telemetry.end();
     stopWatching();
-    stopRenewing();
-    await releaseLease(db, leaseKey, holder);
   }
 }
 

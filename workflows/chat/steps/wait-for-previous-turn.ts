@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getWorkflowMetadata } from 'workflow';
 import { getAppContext } from '@/lib/app-context';
-import { isRunActive } from '@/lib/chat/world-run';
 import { withProgress } from '@/lib/recovery/progress';
 import { stepRetries } from '@/lib/recovery/step-retries';
+import { isRunActive } from '@/lib/runs/world-run';
 
 const pollMs = 200;
 

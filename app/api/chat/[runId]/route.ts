@@ -1,5 +1,5 @@
-import { cancelRun, describeRun, parseRunId } from '@/lib/chat/run-stream';
 import { authenticatedRoute } from '@/lib/http/route';
+import { cancelRun, describeRun, parseRunId } from '@/lib/runs/run-stream';
 
 export const dynamic = 'force-dynamic';
 

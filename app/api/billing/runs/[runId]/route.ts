@@ -1,6 +1,6 @@
 import { runLedger } from '@/lib/billing/usage-report';
-import { parseRunId } from '@/lib/chat/run-stream';
 import { authenticatedRoute } from '@/lib/http/route';
+import { parseRunId } from '@/lib/runs/run-stream';
 
 export const dynamic = 'force-dynamic';
 

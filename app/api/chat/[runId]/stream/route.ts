@@ -1,8 +1,8 @@
 import { createUIMessageStreamResponse } from 'ai';
 import { z } from 'zod';
-import { openRunStream, parseRunId } from '@/lib/chat/run-stream';
 import { AppError } from '@/lib/errors';
 import { authenticatedRoute } from '@/lib/http/route';
+import { openRunStream, parseRunId } from '@/lib/runs/run-stream';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,7 @@
 /**
- * Deterministic, plausible-looking replies for the simulated model: the same prompt always gives
- * the same text, so tests can compare what a client assembled with what was stored.
+ * Deterministic, plausible-looking text: the simulated model's replies (lib/sim) and the demo
+ * tools' results (mastra/tools). The same seed always gives the same text, so tests can compare
+ * what a client assembled with what was stored.
  */
 
 const openers = [

@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from 'ai';
-import type { StreamEnding } from './turn';
+import type { StreamEnding } from '../runs/run-ending';
 
 /**
  * The chunks that close a turn's stream. Every ending carries `finish`: it is the only chunk

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replyTokens } from '../sim/reply-text';
+import { replyTokens } from '../seeded-text';
 import { estimatedTokens } from './token-chunks';
 
 describe('estimated tokens of a streamed chunk', () => {

@@ -4,10 +4,10 @@ import type { AppDatabase } from '../db/database';
 import { AppError } from '../errors';
 import { runLogger } from '../observability/log';
 import { getMetrics } from '../observability/metrics';
+import { finishedStreamReplay } from '../stream/clean-replay';
+import { isThreadDeleted } from '../threads/deleted-threads';
 import { stopReply } from './cancel-watch';
-import { finishedStreamReplay } from './clean-replay';
-import { isThreadDeleted } from './deleted-threads';
-import { type ChatRun, findRun } from './runs';
+import { type ChatRun, findRun } from './run-table';
 import { readToFinish, streamTail } from './stream-contents';
 import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
@@ -23,7 +23,7 @@ export interface RunStream {
   readable: ReadableStream<UIMessageChunk>;
   /** Index of the last chunk written so far (-1 when none). */
   tailIndex: number;
-  /** The replay of a finished stream without its abandoned attempts (see clean-replay.ts). */
+  /** The replay of a finished stream without its abandoned attempts (see lib/stream/clean-replay.ts). */
   clean: boolean;
 }
 
@@ -130,7 +130,7 @@ async function liveRunStream(runId: string, startIndex: number): Promise<RunStre
  * A stream whose last chunk is `finish` is finished for readers whatever the run's status says
  * (its closing step may still be running): nothing follows and no reconnect follows its read, so
  * a reader starting at or before the last reset marker is served the reply without the attempts
- * a retry abandoned (`clean`, see clean-replay.ts). Any other stream is served live and as
+ * a retry abandoned (`clean`, see lib/stream/clean-replay.ts). Any other stream is served live and as
  * written, chunk for chunk: its readers resume by index.
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {

@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../db/database';
 import { getLogger } from '../observability/log';
-import { isCancelRequested, requestCancel } from './runs';
+import { isCancelRequested, requestCancel } from './run-table';
 
 export const cancelPollMs = 200;
 

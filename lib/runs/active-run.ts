@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../db/database';
-import { type ChatRun, recentRunsOfThread } from './runs';
+import { type ChatRun, recentRunsOfThread } from './run-table';
 import { isRunActive } from './world-run';
 
 async function isCharged(db: AppDatabase, runId: string): Promise<boolean> {
