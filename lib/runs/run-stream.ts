@@ -7,7 +7,7 @@ import { getMetrics } from '../observability/metrics';
 import { finishedStreamReplay } from '../stream/clean-replay';
 import { isThreadDeleted } from '../threads/deleted-threads';
 import { stopReply } from './cancel-watch';
-import { type ChatRun, findRun } from './run-table';
+import { type ChatRun, closedStreamOf, findRun } from './run-table';
 import { readToFinish, streamTail } from './stream-contents';
 import { activeStatuses, recordedRunFacts, type WorldRunFacts, worldRunFacts } from './world-run';
 
@@ -106,6 +106,15 @@ async function finishedRunStream(runId: string, startIndex: number): Promise<Run
   return { readable, tailIndex, clean };
 }
 
+/**
+ * A closed stream no retry touched, served as the world reads it: its length is recorded, so
+ * nothing is asked of the world before the first chunk goes out.
+ */
+function recordedRunStream(runId: string, startIndex: number, length: number): RunStream {
+  if (startIndex > length - 1) throw pastTheEnd(startIndex, length - 1);
+  return { readable: getRun(runId).getReadable<UIMessageChunk>({ startIndex }), tailIndex: length - 1, clean: false };
+}
+
 async function liveRunStream(runId: string, startIndex: number): Promise<RunStream> {
   const readable = getRun(runId).getReadable<UIMessageChunk>({ startIndex });
   const tailIndex = await readable.getTailIndex();
@@ -127,16 +136,18 @@ async function liveRunStream(runId: string, startIndex: number): Promise<RunStre
  * The run's stream from `startIndex` on. Only the run's owner may read it; anyone else gets the
  * same 404 as for a run that does not exist.
  *
- * A stream whose last chunk is `finish` is finished for readers whatever the run's status says
- * (its closing step may still be running): nothing follows and no reconnect follows its read, so
- * a reader starting at or before the last reset marker is served the reply without the attempts
- * a retry abandoned (`clean`, see lib/stream/clean-replay.ts). Any other stream is served live and as
- * written, chunk for chunk: its readers resume by index.
+ * A closed stream (its length recorded by the closing step) has no reconnect after its read, so a
+ * reader starting at or before the last reset marker of a retried run is served the reply without
+ * the attempts the retry abandoned (`clean`, see lib/stream/clean-replay.ts); one no retry touched
+ * is served as written, at once. An open stream is served live and as written, chunk for chunk:
+ * its readers resume by index. In the moment between a `finish` and its closing step recording
+ * the length, a reader gets the stream as written, markers included, as a live reader does.
  */
 export async function openRunStream(db: AppDatabase, userId: string, runId: string, startIndex: number): Promise<RunStream> {
   const run = await requireOwnRun(db, userId, runId);
   assertStreamKept(run);
-  const stream = (await streamTail(runId)).last?.type === 'finish' ? await finishedRunStream(runId, startIndex) : await liveRunStream(runId, startIndex);
+  const closed = await closedStreamOf(db, runId);
+  const stream = !closed ? await liveRunStream(runId, startIndex) : closed.retried ? await finishedRunStream(runId, startIndex) : recordedRunStream(runId, startIndex, closed.length);
   getMetrics().resumes.inc();
   runLogger({ runId, threadId: run.threadId, userId }).info({ startIndex, tailIndex: stream.tailIndex, clean: stream.clean }, 'stream resumed');
   return stream;

@@ -114,6 +114,18 @@ export async function recordReply(db: AppDatabase, runId: string, outcome: unkno
 }
 
 /**
+ * What was recorded of a run's stream when it closed: its length, and whether a retry may have
+ * abandoned an attempt in it (only attempts after the first write a reset marker; a run whose
+ * reply was never recorded failed, after retries). Undefined while the stream is open.
+ */
+export async function closedStreamOf(db: AppDatabase, runId: string): Promise<{ length: number; retried: boolean } | undefined> {
+  const row = await db.selectFrom('chat_runs').select(['stream_chunks', 'reply_outcome']).where('run_id', '=', runId).executeTakeFirst();
+  if (row?.stream_chunks === null || row?.stream_chunks === undefined) return undefined;
+  const attempt = row.reply_outcome ? (JSON.parse(row.reply_outcome) as { attempt?: unknown }).attempt : undefined;
+  return { length: Number(row.stream_chunks), retried: attempt !== 1 };
+}
+
+/**
  * Records the length of a run's closed stream, so listing runs never has to ask the world for
  * it (the local world lists every chunk file to answer). A re-run of the closing step records
  * the same number.
