@@ -3,8 +3,8 @@
  * Starts the production server(s), drives every system with the same workload, and writes
  * bench/results/*.json, one SVG chart per measure and docs/performance.md.
  *
- * BENCH_CONCURRENCY (default "50,100,200,400") and BENCH_SAMPLES (default 20) size the run;
- * BENCH_COLD_BURST (default 100) is the cold burst's N. BENCH_ONLY=cold-burst runs just the cold
+ * BENCH_CONCURRENCY (default "50,200,400") and BENCH_SAMPLES (default 20) size the run;
+ * BENCH_COLD_BURST (default 60) is the cold burst's N. BENCH_ONLY=cold-burst runs just the cold
  * burst, prints its table and writes bench/results/cold-burst.json (the report is left alone).
  * BENCH_SOAK_TURNS=N runs the leak soak instead (bench/soak.ts) and writes bench/results/soak-*.json.
  * BENCH_QUICK=1 is the developer loop (bench/quick.ts): one concurrency level, a few samples.
@@ -27,12 +27,12 @@ import { type ChatSystem, directSystem, durableSystem, resumableStreamSystem } f
 
 const root = path.resolve(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
-const concurrency = (process.env.BENCH_CONCURRENCY ?? (quick ? '200' : '50,100,200,400'))
+const concurrency = (process.env.BENCH_CONCURRENCY ?? (quick ? '200' : '50,200,400'))
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
 const samples = Number(process.env.BENCH_SAMPLES ?? (quick ? 5 : 20));
-const coldBurstTurns = Number(process.env.BENCH_COLD_BURST ?? 100);
+const coldBurstTurns = Number(process.env.BENCH_COLD_BURST ?? 60);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const serverEnv = { BENCH_BASELINES: '1', DEBUG_VALIDATE_STREAMS: '0', SIM_TOKENS_PER_SEC: '40', REDIS_URL: redisUrl };
 
@@ -128,7 +128,8 @@ async function main() {
       if (system.name !== 'ours-local' && system.name !== 'ours-postgres') continue;
       log(`${system.label}: the Workflow DevKit's floor (bare runs)`);
       const world = system.name === 'ours-local' ? 'local' : 'postgres';
-      results.floor.push(await worldFloor(world, { url: server.url, pid: server.process.pid ?? 0 }, await createSession(server.url), samples, 50));
+      // Five samples per shape: a 200-chunk run takes seconds, and the spread between runs is small.
+      results.floor.push(await worldFloor(world, { url: server.url, pid: server.process.pid ?? 0 }, await createSession(server.url), 5, 50));
     }
     // System by system, ours on the local world last: a level it cannot finish leaves runs
     // working in the background (they are durable), which would load every later measurement.
