@@ -118,17 +118,18 @@ export class DeltaCoalescer {
   }
 }
 
-/** Replies at once in one process up to which deltas are never held. */
-const quietReplies = 8;
-/** Replies at once from which deltas are held for the whole `maxMs`. */
-const busyReplies = 64;
+/** Turns one process works on at once up to which deltas are never held. */
+const quietTurns = 8;
+/** Turns at once from which deltas are held for the whole `maxMs`. */
+const busyTurns = 64;
 
 /**
- * How long to hold deltas when `replies` turns stream from this process: nothing while it is
- * quiet, rising to `maxMs` as it gets busy, where one write per token would cost more than the
- * load leaves (`STREAM_COALESCE_MS`, 100 ms by default: ten updates a second per reader).
+ * How long to hold deltas while the process works on `turns` turns (replies and closing steps,
+ * the progress beat's count): nothing while it is quiet, rising to `maxMs` as it gets busy, where
+ * one write per token would cost more than the load leaves (`STREAM_COALESCE_MS`, 100 ms by
+ * default: ten updates a second per reader).
  */
-export function coalesceWindowMs(maxMs: number, replies: number): number {
-  if (replies <= quietReplies) return 0;
-  return Math.round(maxMs * Math.min(1, (replies - quietReplies) / (busyReplies - quietReplies)));
+export function coalesceWindowMs(maxMs: number, turns: number): number {
+  if (turns <= quietTurns) return 0;
+  return Math.round(maxMs * Math.min(1, (turns - quietTurns) / (busyTurns - quietTurns)));
 }
