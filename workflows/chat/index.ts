@@ -23,8 +23,10 @@ export async function chatTurnWorkflow(turn: ChatTurn) {
   'use workflow';
   try {
     if (turn.waitsForRunId) await waitForPreviousTurn(turn.waitsForRunId);
-    if (turn.replaces) await cutThread(turn);
+    if (turn.replaces && (await cutThread(turn)) === 'superseded') return null;
     const reply = await streamAgentReply(turn);
+    // A run the route started but never recorded before it crashed; the resent request's run answers.
+    if (reply === 'superseded') return null;
     return await finishTurn(turn, reply);
   } catch (error) {
     await failTurn(turn, describe(error));

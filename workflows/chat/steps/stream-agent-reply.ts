@@ -10,6 +10,7 @@ import { ModelCallError, pipeAgentReply, type ReplyOutcome } from '@/lib/chat/ag
 import { prepareContinuation } from '@/lib/chat/continuation';
 import { saveUserMessage } from '@/lib/chat/threads';
 import type { ChatTurn } from '@/lib/chat/turn';
+import { confirmTurnRun } from '@/lib/chat/turn-run';
 import { getMetrics } from '@/lib/observability/metrics';
 import { ReplyTelemetry } from '@/lib/observability/reply-telemetry';
 import { stepLogger } from '@/lib/observability/step-log';
@@ -29,6 +30,8 @@ export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsag
 /**
  * Stores the user message, then streams the agent's reply into the run's durable stream.
  *
+ * - Only the turn's run answers: one a resent request's run superseded (see confirmTurnRun)
+ *   ends its stream and answers nothing.
  * - One execution at a time, and once (replyOnce): after a crash the world re-enqueues the step
  *   while the queue may also redeliver it; an execution that finds the reply recorded returns it.
  * - One writer for the whole call (several writers in one step can reorder chunks).
@@ -41,7 +44,7 @@ export type RecordedReply = ReplyOutcome & { attempt: number; carried: TokenUsag
  *   memory after the reset marker, and only the step that was cut short is generated again.
  *   Attempts that died with their process are recorded for the cost ledger.
  */
-export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
+export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply | 'superseded'> {
   'use step';
   const { attempt } = getStepMetadata();
   const { workflowRunId: runId } = getWorkflowMetadata();
@@ -49,6 +52,10 @@ export async function streamAgentReply(turn: ChatTurn): Promise<RecordedReply> {
   // Also while waiting for the lease: the execution holding it beats too, either is a live process.
   const stopProgress = context.progress.keep(runId);
   try {
+    if ((await confirmTurnRun(context.db, turn, runId)) === 'superseded') {
+      await getWritable().close();
+      return 'superseded';
+    }
     return await replyOnce(context, runId, () => reply(context, turn, runId, attempt));
   } finally {
     stopProgress();
