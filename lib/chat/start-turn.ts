@@ -5,13 +5,14 @@ import { runLogger } from '../observability/log';
 import { activeRunsOfThread } from '../runs/active-run';
 import { stopReply } from '../runs/cancel-watch';
 import { assertStreamKept } from '../runs/run-stream';
-import { findRun, recordRun } from '../runs/run-table';
+import { findRun } from '../runs/run-table';
 import { refuseDeletedThread } from '../threads/deleted-threads';
 import { claimMessageId } from './message-claims';
 import { withThreadLock } from './thread-lock';
 import { openThreadForTurn } from './threads';
 import type { ChatTurn } from './turn';
 import { planTurn, type TurnPlan, type TurnTrigger } from './turn-plan';
+import { recordTurnRun } from './turn-run';
 
 type TurnRequest = Pick<ChatTurn, 'threadId' | 'userId' | 'message'>;
 
@@ -76,16 +77,8 @@ async function startUnderThreadLock(db: AppContext['db'], startRun: StartTurnRun
   const waitsForRunId = latest?.runId ?? null;
   const turn: ChatTurn = { ...request, message: plan.message, waitsForRunId, ...(plan.replaces ? { replaces: plan.replaces } : {}) };
   const runId = await startRun(turn);
-  await recordRun(db, {
-    runId,
-    threadId: turn.threadId,
-    userId: turn.userId,
-    userMessageId: turn.message.id,
-    createdAt: new Date().toISOString(),
-    waitsForRunId,
-    replacesRunId: plan.replaces?.runId ?? null,
-    messageDigest: plan.digest,
-  });
+  // A crash before this record leaves a run its first step sorts out (see confirmTurnRun).
+  await recordTurnRun(db, turn, runId, plan.digest);
   runLogger({ runId, threadId: turn.threadId, userId: turn.userId }).info({ policy, waitsForRunId, replaces: plan.replaces }, 'turn started');
   return runId;
 }

@@ -4,6 +4,20 @@ import { withThreadLock } from './thread-lock';
 import type { ChatTurn } from './turn';
 import { messageDigest } from './turn-plan';
 
+/** Records the run that answers `turn`, as the thread's newest; `digest` names the message's content. */
+export async function recordTurnRun(db: AppDatabase, turn: ChatTurn, runId: string, digest: string): Promise<void> {
+  await recordRun(db, {
+    runId,
+    threadId: turn.threadId,
+    userId: turn.userId,
+    userMessageId: turn.message.id,
+    createdAt: new Date().toISOString(),
+    waitsForRunId: turn.waitsForRunId,
+    replacesRunId: turn.replaces?.runId ?? null,
+    messageDigest: digest,
+  });
+}
+
 /**
  * Whether a run is its turn's run. The route starts the run and then records it, both under the
  * thread's lock; a crash between the two leaves a run the world recovers but the app never
@@ -21,16 +35,7 @@ export async function confirmTurnRun(db: AppDatabase, turn: ChatTurn, runId: str
     const replaced = turn.replaces?.runId ?? null;
     const others = await runsOfMessage(db, turn.message.id);
     if (others.some((run) => run.runId !== runId && run.replacesRunId === replaced)) return 'superseded';
-    await recordRun(db, {
-      runId,
-      threadId: turn.threadId,
-      userId: turn.userId,
-      userMessageId: turn.message.id,
-      createdAt: new Date().toISOString(),
-      waitsForRunId: turn.waitsForRunId,
-      replacesRunId: replaced,
-      messageDigest: messageDigest(turn.message),
-    });
+    await recordTurnRun(db, turn, runId, messageDigest(turn.message));
     return 'own';
   });
 }

@@ -1,25 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { finishedStreamReplay } from '../../lib/stream/clean-replay';
 import { validateUIStream } from '../../lib/stream/validate-stream';
-import { assemble, createSession, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, textOf, waitForRunEnd } from '../support/chat-client';
+import { assemble, assembleRaw, createSession, getStream, getThread, postChat, readChunks, readUntil, runIdOf, type Session, textOf, waitForRunEnd } from '../support/chat-client';
 import { useTestServer } from '../support/server';
 
 const fixture = useTestServer();
-
-/** The message a reader that knows nothing of reset markers ends with: the AI SDK's own reader. */
-async function plainRead(chunks: readonly UIMessageChunk[]): Promise<UIMessage | undefined> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream })) last = message;
-  return last;
-}
+// `assembleRaw` is the AI SDK's own reader (`readUIMessageStream`), knowing nothing of reset markers.
 
 const texts = (message: UIMessage | undefined) => (message?.parts ?? []).flatMap((part) => (part.type === 'text' ? [part.text] : []));
 const wordsShown = (message: UIMessage | undefined) => texts(message).reduce((sum, text) => sum + text.split(/\s+/).filter(Boolean).length, 0);
@@ -42,7 +30,7 @@ describe('a late reader of a finished run with an abandoned attempt', () => {
   it('reading from 0 with a plain AI SDK reader sees the stored answer once', async () => {
     const session = await createSession(fixture.server.url);
     const { runId, raw, reset, stored } = await finishedRetriedTurn(session);
-    const before = await plainRead(raw);
+    const before = await assembleRaw(raw);
     expect(texts(before)).toHaveLength(2);
 
     const response = await getStream(fixture.server.url, session.token, runId, 0);
@@ -53,7 +41,7 @@ describe('a late reader of a finished run with an abandoned attempt', () => {
     expect(replay).toEqual([...raw.slice(0, reset).filter((chunk) => chunk.type === 'start'), ...raw.slice(reset + 1)]);
     expect(validateUIStream(replay)).toEqual([]);
 
-    const after = await plainRead(replay);
+    const after = await assembleRaw(replay);
     expect(after?.id).toBe(stored?.id);
     expect(texts(after)).toEqual([textOf(stored)]);
     expect(wordsShown(before)).toBeGreaterThan(wordsShown(after));
@@ -103,13 +91,13 @@ describe('a reader of a live run with an abandoned attempt', () => {
     expect(chunks.slice(0, head.length)).toEqual(head);
     expect(resets(chunks)).toHaveLength(1);
     expect(chunks.at(-1)?.type).toBe('finish');
-    expect(texts(await plainRead(chunks))).toHaveLength(2);
+    expect(texts(await assembleRaw(chunks))).toHaveLength(2);
     expect(await waitForRunEnd(fixture.server.url, session.token, runId)).toBe('completed');
 
     // Once finished, the same read from 0 is that stream without the abandoned attempt.
     const late = await readChunks(await getStream(fixture.server.url, session.token, runId, 0));
     expect(late).toEqual(finishedStreamReplay(chunks, 0).chunks);
     const stored = (await getThread(fixture.server.url, session.token, threadId)).messages[1];
-    expect(texts(await plainRead(late))).toEqual([textOf(stored)]);
+    expect(texts(await assembleRaw(late))).toEqual([textOf(stored)]);
   });
 });
