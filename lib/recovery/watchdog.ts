@@ -60,7 +60,16 @@ async function resume(runId: string, workflowName: string): Promise<void> {
   await getWorld().queue(`${getQueueTopicPrefix('workflow', resolveQueueNamespace())}${workflowName}`, { runId });
 }
 
-async function recover(db: AppDatabase, config: AppConfig, run: StalledRun): Promise<void> {
+/**
+ * The runs this process's watchdog has resumed since it started. A run is given up only after a
+ * resume of this process's own went unanswered too: stalls counted while its instance was down (a
+ * crash, then a restart that takes seconds) say nothing of whether a live process can carry it,
+ * and ending it then abandoned runs whose reply was already running again in the restarted process.
+ * An entry stays until its run is given up: one short string per run this process had to resume.
+ */
+type ResumedHere = Set<string>;
+
+async function recover(db: AppDatabase, config: AppConfig, run: StalledRun, resumedHere: ResumedHere): Promise<void> {
   const log = getLogger().child({ runId: run.runId });
   let world: { status: string; workflowName: string } | undefined;
   try {
@@ -70,7 +79,8 @@ async function recover(db: AppDatabase, config: AppConfig, run: StalledRun): Pro
     if (!WorkflowRunNotFoundError.is(error)) throw error;
     log.warn('stalled run unknown to the world');
   }
-  if (world && activeStatuses.has(world.status) && run.stalls < maxStalls) {
+  if (world && activeStatuses.has(world.status) && (run.stalls < maxStalls || !resumedHere.has(run.runId))) {
+    resumedHere.add(run.runId);
     log.warn({ stalls: run.stalls + 1, stalledMs: Date.now() - run.progressAt }, 'resuming stalled run');
     // The reply's holder neither beat nor renewed its lease for the whole bound: it died with its
     // process (another instance's, on PostgreSQL). The resumed reply need not wait out the lease.
@@ -80,15 +90,16 @@ async function recover(db: AppDatabase, config: AppConfig, run: StalledRun): Pro
   }
   // The world ended the run without its closing step, has no such run, or resuming it kept failing.
   const reason = world && activeStatuses.has(world.status) ? 'The assistant stopped making progress and could not be resumed' : 'The assistant could not finish this answer';
+  resumedHere.delete(run.runId);
   await endAbandonedRun(db, config, run.runId, reason);
 }
 
 /** One sweep: every stalled run this instance claims is resumed or, past the bound, ended. */
-export async function sweepStalledRuns(db: AppDatabase, config: AppConfig, now = Date.now()): Promise<void> {
+export async function sweepStalledRuns(db: AppDatabase, config: AppConfig, resumedHere: ResumedHere, now = Date.now()): Promise<void> {
   for (const run of await findStalledRuns(db, now)) {
     if (!(await claim(db, run, now))) continue;
     try {
-      await recover(db, config, run);
+      await recover(db, config, run, resumedHere);
     } catch (error) {
       getLogger().error({ runId: run.runId, err: error }, 'could not recover stalled run');
     }
@@ -109,11 +120,12 @@ export function startWatchdog(getContext: () => Promise<{ db: AppDatabase; confi
   const holder = globalThis as WatchdogHolder;
   if (holder[startedKey]) return;
   let sweeping = false;
+  const resumedHere: ResumedHere = new Set();
   holder[startedKey] = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
     getContext()
-      .then(({ db, config }) => sweepStalledRuns(db, config))
+      .then(({ db, config }) => sweepStalledRuns(db, config, resumedHere))
       .catch((error: unknown) => getLogger().error({ err: error }, 'recovery sweep failed'))
       .finally(() => {
         sweeping = false;
