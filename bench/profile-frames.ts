@@ -50,42 +50,33 @@ export function packageOf(url: string, functionName: string): string {
   return shortUrl(url);
 }
 
-function total(profile: CpuProfile): number {
-  return profile.timeDeltas.reduce((sum, delta) => sum + delta, 0) || 1;
+/** Self time summed per key of a node's frame, as shares of the whole profile, largest first. */
+function selfTimeBy(profile: CpuProfile, keyOf: (frame: CpuProfile['nodes'][number]['callFrame']) => string, count: number): Array<{ key: string; percent: number }> {
+  const self = selfMicros(profile);
+  const all = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0) || 1;
+  const byKey = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const micros = self.get(node.id);
+    if (micros) byKey.set(keyOf(node.callFrame), (byKey.get(keyOf(node.callFrame)) ?? 0) + (micros / all) * 100);
+  }
+  return [...byKey.entries()]
+    .map(([key, percent]) => ({ key, percent }))
+    .sort((a, b) => b.percent - a.percent)
+    .slice(0, count);
 }
+
+const frameName = (functionName: string) => functionName || '(anonymous)';
+const frameWhere = (url: string, lineNumber: number) => (url ? `${shortUrl(url)}:${lineNumber + 1}` : '');
 
 /** The frames that spent the most time themselves (not in their callees). */
 export function topFrames(profile: CpuProfile, count: number): SelfTime[] {
-  const self = selfMicros(profile);
-  const byFrame = new Map<string, SelfTime>();
-  const all = total(profile);
-  for (const node of profile.nodes) {
-    const micros = self.get(node.id);
-    if (!micros) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = functionName || '(anonymous)';
-    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '';
-    const key = `${name}@${where}`;
-    const entry = byFrame.get(key) ?? { name, where, percent: 0 };
-    entry.percent += (micros / all) * 100;
-    byFrame.set(key, entry);
-  }
-  return [...byFrame.values()].sort((a, b) => b.percent - a.percent).slice(0, count);
+  return selfTimeBy(profile, ({ functionName, url, lineNumber }) => `${frameName(functionName)}\u0000${frameWhere(url, lineNumber)}`, count).map(({ key, percent }) => {
+    const [name = '', where = ''] = key.split('\u0000');
+    return { name, where, percent };
+  });
 }
 
 /** Self time summed per package (see `packageOf`). */
 export function topPackages(profile: CpuProfile, count: number): Array<{ name: string; percent: number }> {
-  const self = selfMicros(profile);
-  const byPackage = new Map<string, number>();
-  const all = total(profile);
-  for (const node of profile.nodes) {
-    const micros = self.get(node.id);
-    if (!micros) continue;
-    const name = packageOf(node.callFrame.url, node.callFrame.functionName);
-    byPackage.set(name, (byPackage.get(name) ?? 0) + (micros / all) * 100);
-  }
-  return [...byPackage.entries()]
-    .map(([name, percent]) => ({ name, percent }))
-    .sort((a, b) => b.percent - a.percent)
-    .slice(0, count);
+  return selfTimeBy(profile, ({ url, functionName }) => packageOf(url, functionName), count).map(({ key, percent }) => ({ name: key, percent }));
 }

@@ -1,33 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import { openTestAppDatabase } from '../../test/support/app-database';
 import { attemptsOf, chargeOf, recordAttempt, recordCharge } from './ledger';
 
-let dir: string;
-let db: AppDatabase;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ledger-test-'));
-  db = await openDatabase({ dataDir: dir, storage: { kind: 'embedded' } });
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = openTestAppDatabase();
 
 const usage = { inputTokens: 120, cachedInputTokens: 20, outputTokens: 40, reasoningTokens: 0 };
 
 describe('billing ledger on a real SQLite file', () => {
   it('keeps one charge per run when the billing step replays concurrently', async () => {
     const replays = Array.from({ length: 12 }, (_, index) =>
-      recordCharge(db, { runId: 'wrun_replayed', userId: 'usr_a', threadId: 't', modelId: 'simulated', usage: { ...usage, outputTokens: 40 + index }, outcome: 'completed' }),
+      recordCharge(fixture.db, { runId: 'wrun_replayed', userId: 'usr_a', threadId: 't', modelId: 'simulated', usage: { ...usage, outputTokens: 40 + index }, outcome: 'completed' }),
     );
     await Promise.all(replays);
-    const charge = await chargeOf(db, 'wrun_replayed');
-    const count = await db
+    const charge = await chargeOf(fixture.db, 'wrun_replayed');
+    const count = await fixture.db
       .selectFrom('billing_charges')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('run_id', '=', 'wrun_replayed')
@@ -40,9 +26,11 @@ describe('billing ledger on a real SQLite file', () => {
 
   it('keeps one row per attempt however often it is recorded', async () => {
     await Promise.all(
-      [1, 1, 2, 2, 2].map((attempt) => recordAttempt(db, { runId: 'wrun_attempts', attempt, modelId: 'simulated', usage, outcome: attempt === 1 ? 'failed' : 'completed', source: 'provider' })),
+      [1, 1, 2, 2, 2].map((attempt) =>
+        recordAttempt(fixture.db, { runId: 'wrun_attempts', attempt, modelId: 'simulated', usage, outcome: attempt === 1 ? 'failed' : 'completed', source: 'provider' }),
+      ),
     );
-    expect((await attemptsOf(db, 'wrun_attempts')).map((row) => [row.attempt, row.outcome])).toEqual([
+    expect((await attemptsOf(fixture.db, 'wrun_attempts')).map((row) => [row.attempt, row.outcome])).toEqual([
       [1, 'failed'],
       [2, 'completed'],
     ]);

@@ -1,32 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import { openTestAppDatabase } from '../../test/support/app-database';
 import { recordRun } from '../runs/run-table';
 import { createProgressBeat, markProgress } from './progress';
 
-let dir: string;
-let db: AppDatabase;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'progress-test-'));
-  db = await openDatabase({ dataDir: dir, storage: { kind: 'embedded' } });
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = openTestAppDatabase();
 
 async function staleRun(runId: string): Promise<void> {
-  await recordRun(db, { runId, threadId: 't', userId: 'u', userMessageId: `m-${runId}`, createdAt: new Date().toISOString(), waitsForRunId: null, replacesRunId: null, messageDigest: null });
-  await db.updateTable('chat_runs').set({ progress_at: 1, stalls: 3 }).where('run_id', '=', runId).execute();
+  await recordRun(fixture.db, { runId, threadId: 't', userId: 'u', userMessageId: `m-${runId}`, createdAt: new Date().toISOString(), waitsForRunId: null, replacesRunId: null, messageDigest: null });
+  await fixture.db.updateTable('chat_runs').set({ progress_at: 1, stalls: 3 }).where('run_id', '=', runId).execute();
 }
 
 const progressOf = async (runId: string) => {
-  const row = await db.selectFrom('chat_runs').select(['progress_at', 'stalls']).where('run_id', '=', runId).executeTakeFirstOrThrow();
+  const row = await fixture.db.selectFrom('chat_runs').select(['progress_at', 'stalls']).where('run_id', '=', runId).executeTakeFirstOrThrow();
   return { at: Number(row.progress_at), stalls: row.stalls };
 };
 
@@ -43,7 +29,7 @@ async function nextBeatOf(runId: string): Promise<void> {
 describe('the progress beat on a real SQLite file', () => {
   it('marks a run the moment it is kept, beats every kept run together, and leaves released runs alone', async () => {
     await Promise.all(['a', 'b', 'c'].map(staleRun));
-    const beat = createProgressBeat(db, 20);
+    const beat = createProgressBeat(fixture.db, 20);
     const releaseA = beat.keep('a');
     const releaseB = beat.keep('b');
     await until(async () => (await progressOf('a')).at > 1 && (await progressOf('b')).at > 1);
@@ -61,7 +47,7 @@ describe('the progress beat on a real SQLite file', () => {
 
   it('keeps a run beating while a second holder of it remains', async () => {
     await staleRun('d');
-    const beat = createProgressBeat(db, 20);
+    const beat = createProgressBeat(fixture.db, 20);
     const first = beat.keep('d');
     const second = beat.keep('d');
     first();
@@ -73,8 +59,8 @@ describe('the progress beat on a real SQLite file', () => {
   it('marks more runs than one statement may bind', async () => {
     const runIds = Array.from({ length: 1_203 }, (_, index) => `bulk-${index}`);
     for (const runId of runIds) await staleRun(runId);
-    await markProgress(db, runIds);
-    const stale = await db.selectFrom('chat_runs').select('run_id').where('run_id', 'like', 'bulk-%').where('progress_at', '=', 1).execute();
+    await markProgress(fixture.db, runIds);
+    const stale = await fixture.db.selectFrom('chat_runs').select('run_id').where('run_id', 'like', 'bulk-%').where('progress_at', '=', 1).execute();
     expect(stale).toEqual([]);
   });
 });

@@ -1,33 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import { openTestAppDatabase } from '../../test/support/app-database';
 import { saveNote } from './notes';
 import { canonicalJson, runToolOnce } from './run-once';
 
-let dir: string;
-let db: AppDatabase;
+const fixture = openTestAppDatabase();
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'run-once-test-'));
-  db = await openDatabase({ dataDir: dir, storage: { kind: 'embedded' } });
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const notesOf = async (runId: string) => (await db.selectFrom('notes').selectAll().where('run_id', '=', runId).execute()).length;
-const callsOf = async (runId: string) => (await db.selectFrom('tool_calls').selectAll().where('run_id', '=', runId).execute()).length;
+const notesOf = async (runId: string) => (await fixture.db.selectFrom('notes').selectAll().where('run_id', '=', runId).execute()).length;
+const callsOf = async (runId: string) => (await fixture.db.selectFrom('tool_calls').selectAll().where('run_id', '=', runId).execute()).length;
 
 describe('runToolOnce on a real SQLite file', () => {
   it('runs a side effect once for concurrent calls that ask the same thing under different call ids', async () => {
     const runId = 'run-concurrent';
     let executions = 0;
     const call = (toolCallId: string) =>
-      runToolOnce(db, { runId, toolName: 'save_note', toolCallId, input: { title: 'T', body: 'B' } }, { sideEffect: 'database' }, async (trx) => {
+      runToolOnce(fixture.db, { runId, toolName: 'save_note', toolCallId, input: { title: 'T', body: 'B' } }, { sideEffect: 'database' }, async (trx) => {
         executions++;
         return saveNote(trx, { userId: 'u', threadId: 't', runId, title: 'T', body: 'B' });
       });
@@ -42,13 +28,13 @@ describe('runToolOnce on a real SQLite file', () => {
     const runId = 'run-failing';
     const request = { runId, toolName: 'save_note', toolCallId: 'call_1', input: { title: 'X', body: 'Y' } };
     await expect(
-      runToolOnce(db, request, { sideEffect: 'database' }, async (trx) => {
+      runToolOnce(fixture.db, request, { sideEffect: 'database' }, async (trx) => {
         await saveNote(trx, { userId: 'u', threadId: 't', runId, title: 'X', body: 'Y' });
         throw new Error('crashed mid-call');
       }),
     ).rejects.toThrow('crashed mid-call');
     expect(await notesOf(runId)).toBe(0);
-    await runToolOnce(db, request, { sideEffect: 'database' }, (trx) => saveNote(trx, { userId: 'u', threadId: 't', runId, title: 'X', body: 'Y' }));
+    await runToolOnce(fixture.db, request, { sideEffect: 'database' }, (trx) => saveNote(trx, { userId: 'u', threadId: 't', runId, title: 'X', body: 'Y' }));
     expect(await notesOf(runId)).toBe(1);
   });
 
@@ -56,8 +42,8 @@ describe('runToolOnce on a real SQLite file', () => {
     const runId = 'run-pure';
     let executions = 0;
     const compute = async () => ({ at: ++executions });
-    const first = await runToolOnce(db, { runId, toolName: 'weather', toolCallId: 'c1', input: { city: 'Lisbon', unit: 'C' } }, { sideEffect: 'none' }, compute);
-    const again = await runToolOnce(db, { runId, toolName: 'weather', toolCallId: 'c2', input: { unit: 'C', city: 'Lisbon' } }, { sideEffect: 'none' }, compute);
+    const first = await runToolOnce(fixture.db, { runId, toolName: 'weather', toolCallId: 'c1', input: { city: 'Lisbon', unit: 'C' } }, { sideEffect: 'none' }, compute);
+    const again = await runToolOnce(fixture.db, { runId, toolName: 'weather', toolCallId: 'c2', input: { unit: 'C', city: 'Lisbon' } }, { sideEffect: 'none' }, compute);
     expect(again).toEqual(first);
     expect(executions).toBe(1);
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
